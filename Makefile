@@ -1,0 +1,52 @@
+# Klimapartner. Quick start: `make demo` (run it) and `make test` (check it).
+# Needs only python3.12 and make; everything else is installed into .venv and var/.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# python3.12 from PATH, or from pyenv when its shim has no global 3.12.
+PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+UV_VERSION := 0.13.9
+TOOLS := var/tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help install messages demo test lint check-migrations pytest browser-deps clean db-stop
+
+help:
+	@echo "make demo    run the platform locally (embedded PostgreSQL unless DATABASE_URL is set)"
+	@echo "make test    ruff, migration check and the whole test suite"
+	@echo "make db-stop stop the embedded PostgreSQL"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 is required (python3.12 not found)."; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Installs exactly what uv.lock pins (reproducible); reruns only when the lock changes.
+$(VENV)/.installed: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.installed
+
+# .po -> .mo with Babel (pure Python: no GNU gettext needed on the machine).
+messages: install
+	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 \
+		| grep -v "^$$" || true
+
+demo: install messages
+	@bash tools/demo.sh
+
+test: install messages
+	@bash tools/test.sh
+
+db-stop: install
+	$(PY) tools/devdb.py stop
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var/static var/celery

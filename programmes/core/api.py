@@ -1,0 +1,43 @@
+"""The base of every tenant API view.
+
+The schema is already the request's tenant (set by the routing middleware), so a queryset can
+only see this tenant's rows. Within the tenant, what a viewer may see is decided here, once:
+subclasses implement ``scoped_queryset(user)`` and never override ``get_queryset``. A view that
+must bypass the scope says so in its name (``dangerously_unscoped_queryset``).
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import permissions, viewsets
+from rest_framework.request import Request
+
+STAFF_ROLES = frozenset({"municipal_admin", "municipal_staff"})
+
+
+class IsMunicipalStaff(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user.is_authenticated and request.user.role in STAFF_ROLES)
+
+
+class IsMunicipalAdmin(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user.is_authenticated and request.user.role == "municipal_admin")
+
+
+class TenantScopedViewSetMixin:
+    request: Request
+
+    def scoped_queryset(self, user: Any) -> QuerySet:
+        raise NotImplementedError(f"{type(self).__name__} must define scoped_queryset(user)")
+
+    def get_queryset(self) -> QuerySet:
+        return self.scoped_queryset(self.request.user)
+
+
+class TenantScopedViewSet(TenantScopedViewSetMixin, viewsets.GenericViewSet):
+    """Base for tenant API viewsets; add DRF's list/retrieve/... mixins as needed."""
+
+
+class TenantScopedReadOnlyViewSet(TenantScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass

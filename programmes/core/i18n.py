@@ -1,0 +1,126 @@
+"""Locale-aware formatting (Babel) and per-language content with fallback.
+
+Money, numbers and dates are never formatted by hand: they go through the helpers here, which
+use the current tenant's locale and currency. In a bilingual tenant (Porvoo: sv and fi) the
+locale follows the active language within the tenant's country (sv_FI, fi_FI).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+Number = int | float | Decimal
+
+
+def current_tenant() -> Any | None:
+    """The tenant whose schema is active, or None on the public schema."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or getattr(tenant, "schema_name", "public") == "public":
+        return None
+    return tenant
+
+
+def formatting_locale(tenant: Any | None = None, language: str | None = None) -> str:
+    """The Babel locale for the active language in the tenant's country."""
+    tenant = tenant or current_tenant()
+    language = language or translation.get_language() or "en"
+    if tenant is None:
+        return language
+    if language == tenant.primary_language:
+        return tenant.locale
+    candidate = f"{language}_{tenant.country}"
+    try:
+        Locale.parse(candidate)
+    except (UnknownLocaleError, ValueError):
+        return tenant.locale
+    return candidate
+
+
+def format_money(amount: Number, currency: str | None = None, *, tenant: Any = None) -> str:
+    tenant = tenant or current_tenant()
+    currency = currency or (tenant.currency if tenant else "EUR")
+    return babel_numbers.format_currency(
+        amount, currency, locale=formatting_locale(tenant)
+    )
+
+
+def format_number(value: Number, *, decimals: int | None = None, tenant: Any = None) -> str:
+    locale = formatting_locale(tenant)
+    if decimals is None:
+        return babel_numbers.format_decimal(value, locale=locale)
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return babel_numbers.format_decimal(value, format=pattern, locale=locale)
+
+
+def format_date(value: dt.date, *, style: str = "medium", tenant: Any = None) -> str:
+    return babel_dates.format_date(value, format=style, locale=formatting_locale(tenant))
+
+
+def format_datetime(value: dt.datetime, *, style: str = "medium", tenant: Any = None) -> str:
+    """An aware datetime shown in the tenant's time zone."""
+    tenant = tenant or current_tenant()
+    zone = ZoneInfo(tenant.time_zone) if tenant else dt.UTC
+    if timezone.is_naive(value):
+        raise ValueError("format_datetime needs an aware datetime")
+    return babel_dates.format_datetime(
+        value, format=style, tzinfo=zone, locale=formatting_locale(tenant)
+    )
+
+
+# --- Content typed by a tenant, stored per language -------------------------------------
+
+LANGUAGE_CODES = ("da", "sv", "fi", "nb", "en")
+
+
+def validate_translations(value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        code in LANGUAGE_CODES and isinstance(text, str) for code, text in value.items()
+    ):
+        raise ValidationError(
+            _("Give the text as a mapping from language code (da, sv, fi, nb, en) to text."),
+            code="invalid_translations",
+        )
+
+
+class TranslatedField(models.JSONField):
+    """Text in several languages, stored as ``{"da": "...", "sv": "..."}``.
+
+    Read it with ``translated(value)``, which falls back to the tenant's primary language.
+    No library fits here: the fallback language differs per tenant, not per deployment.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_translations)
+
+    def deconstruct(self) -> tuple[Any, ...]:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is dict:
+            del kwargs["default"]
+        if kwargs.get("blank") is True:
+            del kwargs["blank"]
+        return name, path, args, kwargs
+
+
+def translated(value: dict[str, str] | None, language: str | None = None) -> str:
+    """The text in the active language, else the tenant's primary language, else any."""
+    if not value:
+        return ""
+    language = language or translation.get_language() or "en"
+    if value.get(language):
+        return value[language]
+    tenant = current_tenant()
+    if tenant is not None and value.get(tenant.primary_language):
+        return value[tenant.primary_language]
+    return next((text for text in value.values() if text), "")

@@ -1,0 +1,32 @@
+"""Every e-mail the platform sends: in the recipient's language, from the tenant's name."""
+
+from email.utils import formataddr
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from programmes.core.i18n import current_tenant
+
+
+def sender_address() -> str:
+    tenant = current_tenant()
+    return formataddr((tenant.name if tenant else "Klimapartner", settings.DEFAULT_FROM_EMAIL))
+
+
+def send_localised_mail(
+    *, to: str, language: str, template: str, context: dict[str, Any]
+) -> None:
+    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+    EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=sender_address(),
+        to=[to],
+        headers={"Content-Language": language},
+    ).send()

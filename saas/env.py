@@ -1,0 +1,55 @@
+"""Every environment variable Klimapartner reads, declared once with its type and default.
+
+Secrets may also come from a file: ``SECRET_KEY_FILE=/run/secrets/key`` (Kubernetes secrets).
+A malformed value fails at start-up with the variable's name in the message.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.FileAwareEnv(
+    # development | production | test
+    DJANGO_ENV=(str, "development"),
+    DEBUG=(bool, False),
+    SECRET_KEY=(str, ""),
+    # postgres://user:password@host:port/name; unset in development means the embedded server
+    DATABASE_URL=(str, ""),
+    # redis://host:port/db; unset means an in-process cache and a file-system Celery broker
+    REDIS_URL=(str, ""),
+    # Tenants live at <slug>.<PLATFORM_DOMAIN>; the platform (operator) site at PLATFORM_DOMAIN.
+    PLATFORM_DOMAIN=(str, "localhost"),
+    ALLOWED_HOSTS=(list, []),
+    # How links in e-mails reach the site: scheme and port (0 = the scheme's default port).
+    URL_SCHEME=(str, ""),
+    URL_PORT=(int, 0),
+    # smtp+tls://user:password@host:587, smtps://…, consolemail://, filemail:///var/mail
+    # (in the project); unset means the console in development, and is refused in production
+    EMAIL_URL=(str, ""),
+    DEFAULT_FROM_ADDRESS=(str, ""),
+    # Seconds a host -> tenant lookup is cached.
+    TENANT_CACHE_SECONDS=(int, 300),
+    # Number of reverse proxies in front of the app (for the client address in audit records).
+    TRUSTED_PROXY_COUNT=(int, 0),
+    CELERY_TASK_ALWAYS_EAGER=(bool, False),
+    # Folder of the file-system broker used when REDIS_URL is unset (default var/celery).
+    CELERY_FILESYSTEM_QUEUE=(str, ""),
+    LOG_LEVEL=(str, "INFO"),
+)
+
+DJANGO_ENV = env("DJANGO_ENV")
+if DJANGO_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be development, production or test, not {DJANGO_ENV!r}."
+    )
+IS_PRODUCTION = DJANGO_ENV == "production"
+
+
+def required_in_production(name: str, value: object) -> None:
+    if IS_PRODUCTION and not value:
+        raise ImproperlyConfigured(
+            f"{name} must be set in production (directly or through {name}_FILE)."
+        )

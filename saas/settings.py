@@ -1,0 +1,289 @@
+"""Klimapartner settings: wiring only. Every variable is declared in saas/env.py."""
+
+from pathlib import Path
+
+import environ
+
+from saas.env import BASE_DIR, DJANGO_ENV, IS_PRODUCTION, env, required_in_production
+
+__all__ = ["BASE_DIR", "DJANGO_ENV"]
+
+DEBUG = env("DEBUG") and not IS_PRODUCTION
+TESTING = DJANGO_ENV == "test"
+
+SECRET_KEY = env("SECRET_KEY")
+required_in_production("SECRET_KEY", SECRET_KEY)
+if not SECRET_KEY:
+    SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
+
+PLATFORM_DOMAIN = env("PLATFORM_DOMAIN").lower()
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+required_in_production("ALLOWED_HOSTS", ALLOWED_HOSTS)
+if not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", "testserver", ".testserver"]
+
+URL_SCHEME = env("URL_SCHEME") or ("https" if IS_PRODUCTION else "http")
+URL_PORT = env("URL_PORT")
+
+# --- Apps: django-tenants splits them between the public schema and every tenant schema.
+# Users, sessions, tokens and audit records live in both: operators in the public schema,
+# each municipality's people in its own (see tenants/README.md).
+PEOPLE_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "rest_framework.authtoken",
+    "allauth",
+    "allauth.account",
+    "programmes.core",
+    "programmes.people",
+]
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    *PEOPLE_APPS,
+    "django.contrib.postgres",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+]
+TENANT_APPS = [
+    *PEOPLE_APPS,
+    "programmes.configuration",
+]
+INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "saas.urls_public"
+ROOT_URLCONF = "saas.urls_tenant"
+TENANT_CACHE_SECONDS = env("TENANT_CACHE_SECONDS")
+# One `SET search_path` per schema switch instead of one per cursor.
+TENANT_LIMIT_SET_CALLS = True
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+MIDDLEWARE = [
+    "tenants.middleware.TenantRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tenants.middleware.TenantLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "saas" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.tenant",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "saas.wsgi.application"
+ASGI_APPLICATION = "saas.asgi.application"
+
+# --- Database: PostgreSQL only. Without DATABASE_URL, development and tests use the
+# embedded server that `make demo` / `make test` start in var/pgdata.
+_database_url = env("DATABASE_URL")
+required_in_production("DATABASE_URL", _database_url)
+if not _database_url:
+    _database_url = f"postgres://postgres@/klimapartner?host={BASE_DIR / 'var' / 'pgdata'}"
+DATABASES = {"default": environ.Env.db_url_config(_database_url)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: keys carry the schema name, so no tenant can read another's entries.
+REDIS_URL = env("REDIS_URL")
+required_in_production("REDIS_URL", REDIS_URL)
+if REDIS_URL and not TESTING:  # tests keep a private in-process cache they can clear
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "KEY_PREFIX": "kp",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "KEY_PREFIX": "kp",
+        }
+    }
+
+# --- People and login (django-allauth), per schema.
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ACCOUNT_ADAPTER = "programmes.people.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_RATE_LIMITS = {} if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "account_login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Internationalisation: English source strings, four Nordic catalogues.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("da", "Dansk"),
+    ("sv", "Svenska"),
+    ("fi", "Suomi"),
+    ("nb", "Norsk bokmål"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- Static files: served by the platform itself (whitenoise), never from a CDN.
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+STATICFILES_DIRS = [BASE_DIR / "saas" / "static"]
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+MEDIA_ROOT = BASE_DIR / "var" / "media"
+
+# --- E-mail: the sender name is the tenant's; the address is the platform's.
+_email_url = env("EMAIL_URL")
+required_in_production("EMAIL_URL", _email_url)
+_mail = environ.Env.email_url_config(_email_url or "consolemail://")
+_mail_options = {
+    option: _mail[setting]
+    for setting, option in [
+        ("EMAIL_HOST", "host"), ("EMAIL_PORT", "port"), ("EMAIL_HOST_USER", "username"),
+        ("EMAIL_HOST_PASSWORD", "password"), ("EMAIL_USE_TLS", "use_tls"),
+        ("EMAIL_USE_SSL", "use_ssl"), ("EMAIL_FILE_PATH", "file_path"),
+    ]
+    if _mail.get(setting) not in (None, "")
+}
+if "file_path" in _mail_options:  # filemail://var/mail is relative to the project
+    _mail_options = {"file_path": str(BASE_DIR / _mail_options["file_path"])}
+MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
+if TESTING:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_ADDRESS") or f"noreply@{PLATFORM_DOMAIN}"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an unauthenticated API call then gets 401 with WWW-Authenticate.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Klimapartner API",
+    "DESCRIPTION": "The API of one Klimapartner tenant (municipality, county or network).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Background work: Celery with tenant-schemas-celery (see saas/celery.py).
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+else:
+    # No broker server needed: messages are files under var/celery.
+    _queue = Path(env("CELERY_FILESYSTEM_QUEUE") or BASE_DIR / "var" / "celery")
+    for _folder in ("queue", "processed"):
+        (_queue / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue / "queue"),
+        "data_folder_out": str(_queue / "queue"),
+        "processed_folder": str(_queue / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER") or TESTING
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TENANT_CACHE_SECONDS = 30
+CELERY_BEAT_SCHEDULE = {}
+
+# --- Security
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

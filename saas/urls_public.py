@@ -1,0 +1,23 @@
+"""URLs of the platform host (PLATFORM_DOMAIN): operators only. Never imports tenant views."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tenants import api, views
+
+urlpatterns = [
+    path("", views.console_home, name="console-home"),
+    path("tenants/new/", views.tenant_onboard_view, name="console-tenant-onboard"),
+    path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant-detail"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api.router.urls)),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(urlconf="saas.urls_public", custom_settings={
+            "TITLE": "Klimapartner operator API",
+        }),
+        name="schema",
+    ),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

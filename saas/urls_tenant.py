@@ -1,0 +1,29 @@
+"""URLs of a tenant host (<slug>.PLATFORM_DOMAIN or a custom domain)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from programmes.configuration import api as configuration_api
+from programmes.configuration import views as configuration_views
+from programmes.people import api as people_api
+from programmes.people import views as people_views
+
+api_v1 = DefaultRouter()
+api_v1.register("programme", configuration_api.ProgrammeViewSet, basename="programme")
+api_v1.register("people", people_api.PersonViewSet, basename="person")
+api_v1.register("invitations", people_api.InvitationViewSet, basename="invitation")
+
+urlpatterns = [
+    path("", configuration_views.programme_home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path(
+        "invitations/<str:token>/",
+        people_views.invitation_accept_view,
+        name="invitation-accept",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

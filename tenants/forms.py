@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programmes.configuration.presets import preset_names
+from tenants.models import Country, Kind, Language
+
+
+class OnboardingForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.CharField(
+        label=_("Slug"),
+        max_length=40,
+        help_text=_("Lower-case letters and digits; also the first part of the web address."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
+    language = forms.ChoiceField(label=_("Primary language"), choices=Language.choices)
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other languages"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preset = forms.ChoiceField(label=_("Preset"), choices=())
+    admin_email = forms.EmailField(label=_("First admin's e-mail address"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = [(name, name) for name in preset_names()]
+        self.fields["preset"].initial = "neutral"

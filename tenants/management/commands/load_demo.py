@@ -1,0 +1,70 @@
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import tenant_context
+
+from programmes.people.models import Role, User
+from programmes.people.services import user_create
+from tenants import services
+from tenants.models import Country, Kind
+from tenants.selectors import primary_host, tenant_by_slug
+
+DEMO_PASSWORD = "klimapartner-demo"  # noqa: S105  (printed for the demo; refused in production)
+OPERATOR_EMAIL = "operator@klimapartner.example"
+
+DEMO_TENANTS = [
+    services.OnboardingRequest(
+        slug="hjorring", name="Hjørring Kommune", kind=Kind.MUNICIPALITY,
+        country=Country.DENMARK, language="da", preset="hjorring",
+        admin_email="invitation@hjorring.example",
+    ),
+    services.OnboardingRequest(
+        slug="porvoo", name="Borgå stad – Porvoon kaupunki", kind=Kind.MUNICIPALITY,
+        country=Country.FINLAND, language="sv", other_languages=("fi",), locale="sv_FI",
+        preset="porvoo", admin_email="invitation@porvoo.example",
+    ),
+    services.OnboardingRequest(
+        slug="ostfold", name="Klimapartnere Østfold", kind=Kind.COUNTY,
+        country=Country.NORWAY, language="nb", preset="ostfold",
+        admin_email="invitation@ostfold.example",
+    ),
+    services.OnboardingRequest(
+        slug="klimatkommunerna", name="Klimatkommunerna", kind=Kind.NETWORK,
+        country=Country.SWEDEN, language="sv", preset="klimatkommunerna",
+        admin_email="invitation@klimatkommunerna.example",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the four demo tenants with their admin logins. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and settings.DJANGO_ENV == "production":
+            raise CommandError("load_demo creates known passwords; it never runs in production.")
+        started = time.perf_counter()
+        lines = []
+        if not User.objects.filter(email=OPERATOR_EMAIL).exists():
+            user_create(actor=None, email=OPERATOR_EMAIL, password=DEMO_PASSWORD,
+                        role=Role.OPERATOR, full_name="Demo Operator")
+        port = f":{settings.URL_PORT}" if settings.URL_PORT else ""
+        lines.append(f"  operator console  http://{settings.PLATFORM_DOMAIN}{port}/  "
+                     f"{OPERATOR_EMAIL} / {DEMO_PASSWORD}")
+        for request in DEMO_TENANTS:
+            tenant = tenant_by_slug(request.slug)
+            if tenant is None:
+                self.stdout.write(f"Creating {request.slug}…")
+                tenant = services.tenant_onboard(actor=None, request=request)
+            admin_email = f"admin@{request.slug}.example"
+            with tenant_context(tenant):
+                if not User.objects.filter(email=admin_email).exists():
+                    user_create(actor=None, email=admin_email, password=DEMO_PASSWORD,
+                                role=Role.MUNICIPAL_ADMIN, full_name=f"Demo admin {tenant.name}")
+            lines.append(f"  {tenant.name:<30} http://{primary_host(tenant)}{port}/  "
+                         f"{admin_email} / {DEMO_PASSWORD}")
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo ready in {time.perf_counter() - started:.1f} s. Log in at:"
+        ))
+        self.stdout.write("\n".join(lines))

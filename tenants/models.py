@@ -1,0 +1,118 @@
+"""Public schema: the tenants and the host names that route to them."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+# A slug is also the PostgreSQL schema name and the first label of the tenant's host name,
+# so it must be valid as both: lower-case letters and digits, starting with a letter.
+SLUG_PATTERN = r"^[a-z][a-z0-9]{1,39}$"
+RESERVED_SLUGS = frozenset(
+    {"public", "www", "api", "admin", "static", "media", "mail", "smtp", "platform",
+     "operator", "operators", "status", "help", "support", "test", "template"}
+)
+slug_validator = RegexValidator(
+    SLUG_PATTERN,
+    _("Use 2 to 40 lower-case letters (a–z) and digits, starting with a letter."),
+)
+
+
+class Kind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    COUNTY = "county", _("County")
+    REGION = "region", _("Region")
+    NETWORK = "network", _("Network")
+
+
+class Country(models.TextChoices):
+    DENMARK = "DK", _("Denmark")
+    SWEDEN = "SE", _("Sweden")
+    FINLAND = "FI", _("Finland")
+    NORWAY = "NO", _("Norway")
+
+
+class Language(models.TextChoices):
+    DANISH = "da", "Dansk"
+    SWEDISH = "sv", "Svenska"
+    FINNISH = "fi", "Suomi"
+    NORWEGIAN_BOKMAL = "nb", "Norsk bokmål"
+    ENGLISH = "en", "English"
+
+
+class Currency(models.TextChoices):
+    DKK = "DKK", "DKK"
+    SEK = "SEK", "SEK"
+    EUR = "EUR", "EUR"
+    NOK = "NOK", "NOK"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    OFFBOARDED = "offboarded", _("Offboarded")
+
+
+class Tenant(TenantMixin):
+    """One municipality, county, region or network, with its own PostgreSQL schema.
+
+    ``schema_name`` is the tenant's slug (see SLUG_PATTERN).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    primary_language = models.CharField(
+        _("primary language"), max_length=5, choices=Language.choices
+    )
+    other_languages = ArrayField(
+        models.CharField(max_length=5, choices=Language.choices),
+        verbose_name=_("other languages"),
+        default=list,
+        blank=True,
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    # A Babel locale identifier used for numbers, dates and money, e.g. sv_FI.
+    locale = models.CharField(_("formatting locale"), max_length=10)
+    time_zone = models.CharField(_("time zone"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    # False until onboarding has finished every step; routing refuses a tenant not ready.
+    ready = models.BooleanField(_("ready"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    auto_create_schema = True
+    auto_drop_schema = True
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def slug(self) -> str:
+        return self.schema_name
+
+    @property
+    def languages(self) -> list[str]:
+        """The enabled languages, primary first."""
+        return [self.primary_language, *(
+            code for code in self.other_languages if code != self.primary_language
+        )]
+
+    @property
+    def is_serving(self) -> bool:
+        return self.ready and self.status == Status.ACTIVE
+
+
+class Domain(DomainMixin):
+    """A host name routed to a tenant: ``<slug>.<PLATFORM_DOMAIN>`` or a custom domain."""
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain

@@ -1,0 +1,145 @@
+"""Shared fixtures: two tenants whose primary keys collide and whose text carries markers.
+
+Tenant "alpha" and tenant "beta" are created once per test database (kept with --reuse-db),
+each with the same personas created in the same order, so user ids are equal across them.
+Everything a tenant shows carries its marker (ALPHA-MARKER / BETA-MARKER): a marker of the
+other tenant in a response is a leak.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+from django_tenants.utils import schema_context, tenant_context
+
+from programmes.configuration.models import Programme
+from programmes.people.models import Role, User
+from programmes.people.services import user_create
+from tenants.models import Tenant
+from tenants.selectors import tenant_by_slug
+from tenants.services import OnboardingRequest, tenant_onboard
+from tests.integration.stack import Stack, running_stack
+
+PASSWORD = "correct-horse-battery-staple"
+OPERATOR_EMAIL = "operator@platform.example"
+
+# The personas of every tenant, created in this order so their ids collide across tenants.
+PERSONAS = [
+    ("municipal_admin", Role.MUNICIPAL_ADMIN),
+    ("municipal_staff", Role.MUNICIPAL_STAFF),
+    ("partner_admin", Role.PARTNER_ADMIN),
+    ("partner_member", Role.PARTNER_MEMBER),
+    ("other_partner_member", Role.PARTNER_MEMBER),
+]
+
+
+@dataclass
+class World:
+    """One test tenant and its people."""
+
+    slug: str
+    marker: str
+    tenant: Tenant
+    users: dict[str, User] = field(default_factory=dict)
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.localhost"
+
+    def email(self, persona: str) -> str:
+        return f"{persona.replace('_', '-')}@{self.slug}.example"
+
+
+def _ensure_world(slug: str, marker: str, language: str, country: str) -> None:
+    if tenant_by_slug(slug) is None:
+        tenant = tenant_onboard(
+            actor=None,
+            request=OnboardingRequest(
+                slug=slug, name=f"{marker} municipality", country=country,
+                language=language, other_languages=("en",),
+                admin_email=f"first-admin@{slug}.example",
+            ),
+        )
+        with tenant_context(tenant):
+            Programme.objects.update(
+                name={language: f"{marker} programme", "en": f"{marker} programme"},
+                description={language: f"{marker} description"},
+            )
+            for persona, role in PERSONAS:
+                user_create(
+                    actor=None, email=f"{persona.replace('_', '-')}@{slug}.example",
+                    password=PASSWORD, role=role, full_name=f"{marker} {persona}",
+                )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        _ensure_world("alpha", "ALPHA-MARKER", "da", "DK")
+        _ensure_world("beta", "BETA-MARKER", "sv", "SE")
+        with schema_context("public"):
+            if not User.objects.filter(email=OPERATOR_EMAIL).exists():
+                user_create(actor=None, email=OPERATOR_EMAIL, password=PASSWORD,
+                            role=Role.OPERATOR, full_name="PLATFORM-MARKER operator")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state() -> Iterator[None]:
+    cache.clear()
+    yield
+    connection.set_schema_to_public()
+    translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real platform (web server and worker) on a database of its own, demo loaded."""
+    yield from running_stack(tmp_path_factory)
+
+
+def _world(slug: str, marker: str) -> World:
+    connection.set_schema_to_public()
+    tenant = Tenant.objects.get(schema_name=slug)
+    world = World(slug=slug, marker=marker, tenant=tenant)
+    with tenant_context(tenant):
+        for persona, _role in PERSONAS:
+            world.users[persona] = User.objects.get(email=world.email(persona))
+    return world
+
+
+@pytest.fixture
+def alpha(db: None) -> World:
+    return _world("alpha", "ALPHA-MARKER")
+
+
+@pytest.fixture
+def beta(db: None) -> World:
+    return _world("beta", "BETA-MARKER")
+
+
+@pytest.fixture
+def operator(db: None) -> User:
+    with schema_context("public"):
+        return User.objects.get(email=OPERATOR_EMAIL)
+
+
+def client_for(world: World | None, persona: str | None = None) -> Client:
+    """A test client on a tenant's host (or the platform host when world is None),
+    logged in as ``persona`` of that tenant when given."""
+    client = Client(HTTP_HOST=world.host if world else "localhost")
+    if persona is not None:
+        assert world is not None
+        with tenant_context(world.tenant):
+            client.force_login(world.users[persona])
+    return client
+
+
+def operator_client(operator: User) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    with schema_context("public"):
+        client.force_login(operator)
+    return client

@@ -1,0 +1,105 @@
+"""The operator console and the operator API on the platform host."""
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_exists
+
+from programmes.people.models import User
+from tenants.models import Tenant
+from tests.conftest import World, client_for, operator_client
+
+CONSOLE_PAGES = ["/", "/tenants/new/", "/tenants/alpha/", "/api/v1/tenants/",
+                 "/api/v1/tenants/alpha/"]
+
+ONBOARDING = {
+    "name": "Odense Kommune", "slug": "odense", "kind": "municipality", "country": "DK",
+    "language": "da", "preset": "neutral", "admin_email": "klima@odense.example",
+}
+
+
+@pytest.mark.parametrize("path", CONSOLE_PAGES)
+def test_an_operator_sees_the_console(
+    alpha: World, beta: World, operator: User, path: str, django_assert_max_num_queries
+) -> None:
+    client = operator_client(operator)
+    with django_assert_max_num_queries(6):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert "ALPHA-MARKER programme" not in response.content.decode()  # no tenant content
+
+
+@pytest.mark.parametrize("path", CONSOLE_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in_or_refused(alpha: World, path: str) -> None:
+    response = Client(HTTP_HOST="localhost").get(path)
+    assert response.status_code in {302, 401}
+    if response.status_code == 302:
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("path", CONSOLE_PAGES)
+def test_tenant_users_cannot_reach_the_console_even_with_colliding_ids(
+    alpha: World, path: str
+) -> None:
+    # A session of alpha's admin (user id 1, like the operator) replayed on the platform host.
+    client = client_for(alpha, "municipal_admin")
+    client.defaults["HTTP_HOST"] = "localhost"
+    response = client.get(path)
+    assert response.status_code in {302, 401}
+
+
+@pytest.mark.parametrize("path", ["/tenants/", "/tenants/new/", "/api/v1/tenants/"])
+def test_the_console_is_not_served_on_tenant_hosts(alpha: World, path: str) -> None:
+    assert client_for(alpha, "municipal_admin").get(path).status_code == 404
+
+
+def test_the_tenant_list_costs_the_same_queries_for_more_tenants(
+    alpha: World, beta: World, operator: User, django_assert_max_num_queries
+) -> None:
+    client = operator_client(operator)
+    with django_assert_max_num_queries(5):
+        response = client.get("/")
+    assert "ALPHA-MARKER municipality" in response.content.decode()
+    assert "BETA-MARKER municipality" in response.content.decode()
+
+
+def test_an_operator_onboards_a_tenant_from_the_console(alpha: World, operator: User) -> None:
+    response = operator_client(operator).post("/tenants/new/", ONBOARDING)
+    assert response.status_code == 302
+    assert response["Location"] == "/tenants/odense/"
+    assert Tenant.objects.get(schema_name="odense").ready
+
+
+def test_the_console_form_shows_errors_and_creates_nothing(alpha: World, operator: User) -> None:
+    response = operator_client(operator).post(
+        "/tenants/new/", {**ONBOARDING, "slug": "alpha", "admin_email": "nope"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'role="alert"' in body
+    assert Tenant.objects.filter(schema_name__in=["odense", "alpha"]).count() == 1
+
+
+def test_an_operator_onboards_a_tenant_through_the_api(alpha: World, operator: User) -> None:
+    response = operator_client(operator).post(
+        "/api/v1/tenants/", {**ONBOARDING, "other_languages": ["en"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["slug"] == "odense"
+    assert response.json()["domains"] == ["odense.localhost"]
+    assert schema_exists("odense")
+
+
+def test_the_api_refuses_bad_onboarding_input(alpha: World, operator: User) -> None:
+    response = operator_client(operator).post(
+        "/api/v1/tenants/", {**ONBOARDING, "slug": "Bad Slug"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "slug" in response.json()
+    assert not Tenant.objects.filter(name="Odense Kommune").exists()
+
+
+def test_the_operator_api_schema_is_served(alpha: World, operator: User) -> None:
+    response = operator_client(operator).get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/tenants/" in response.content

@@ -1,0 +1,80 @@
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tenants.models import Domain
+from tenants.selectors import forget_tenant_hosts
+from tests.conftest import World, client_for
+
+
+def test_each_host_is_routed_to_its_own_tenant(alpha: World, beta: World) -> None:
+    assert "ALPHA-MARKER programme" in client_for(alpha).get("/").content.decode()
+    assert "BETA-MARKER programme" in client_for(beta).get("/").content.decode()
+
+
+def test_an_unknown_host_is_not_found(alpha: World) -> None:
+    assert Client(HTTP_HOST="nowhere.localhost").get("/").status_code == 404
+
+
+def test_a_host_outside_the_allowed_hosts_is_refused(alpha: World) -> None:
+    assert Client(HTTP_HOST="alpha.evil.example").get("/").status_code == 400
+
+
+def test_the_platform_host_serves_the_operator_console_not_a_tenant(alpha: World) -> None:
+    response = Client(HTTP_HOST="localhost").get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_custom_domain_routes_to_its_tenant(alpha: World) -> None:
+    Domain.objects.create(domain="klima.alpha-kommune.example", tenant=alpha.tenant)
+    response = Client(HTTP_HOST="klima.alpha-kommune.example").get("/")
+    # Not in ALLOWED_HOSTS by default in development: operators list custom domains there.
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("status", ["suspended", "offboarded"])
+def test_a_tenant_that_is_not_active_shows_a_notice(alpha: World, status: str) -> None:
+    alpha.tenant.status = status
+    alpha.tenant.save(update_fields=["status"])
+    forget_tenant_hosts(alpha.tenant)
+    response = client_for(alpha).get("/")
+    assert response.status_code == 503
+    assert "ALPHA-MARKER programme" not in response.content.decode()
+
+
+def test_the_tenant_lookup_is_cached(alpha: World, django_assert_num_queries) -> None:
+    client = client_for(alpha)
+    client.get("/")
+    connection.set_schema_to_public()
+    # Second request: one SET search_path and the programme read; no domain lookup.
+    with django_assert_num_queries(2) as captured:
+        client.get("/")
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert statements[0].startswith("SET search_path")
+    assert not any("tenants_domain" in sql for sql in statements)
+
+
+def test_pages_answer_in_the_tenants_primary_language(alpha: World, beta: World) -> None:
+    assert client_for(alpha).get("/")["Content-Language"] == "da"
+    assert client_for(beta).get("/")["Content-Language"] == "sv"
+
+
+def test_the_browser_language_is_used_when_the_tenant_offers_it(alpha: World) -> None:
+    response = client_for(alpha).get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert response["Content-Language"] == "en"
+    response = client_for(alpha).get("/", HTTP_ACCEPT_LANGUAGE="fi-FI,fi;q=0.9")
+    assert response["Content-Language"] == "da"  # alpha does not offer Finnish
+
+
+def test_the_language_switcher_changes_the_language(alpha: World) -> None:
+    client = client_for(alpha)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert client.get("/")["Content-Language"] == "en"
+
+
+def test_a_language_the_tenant_does_not_offer_cannot_be_chosen(alpha: World) -> None:
+    client = client_for(alpha)
+    client.post("/i18n/setlang/", {"language": "fi", "next": "/"})
+    assert client.get("/")["Content-Language"] == "da"

@@ -1,0 +1,82 @@
+"""Isolation between tenants: pages, API, cache, sessions and tasks of one tenant never
+see another's data. Two tenants with colliding ids and marker strings (see conftest)."""
+
+import pytest
+from django.core.cache import cache
+from django_tenants.utils import tenant_context
+from rest_framework.authtoken.models import Token
+
+from programmes.people.models import User
+from tests.conftest import PERSONAS, World, client_for
+
+TENANT_PAGES = ["/", "/accounts/login/", "/accounts/password/reset/", "/api/v1/programme/",
+                "/api/v1/people/", "/api/v1/people/me/", "/api/v1/invitations/",
+                "/api/schema/", "/api/docs/"]
+
+
+def test_the_two_test_tenants_have_colliding_user_ids(alpha: World, beta: World) -> None:
+    for persona, _role in PERSONAS:
+        assert alpha.users[persona].pk == beta.users[persona].pk
+
+
+@pytest.mark.parametrize("path", TENANT_PAGES)
+@pytest.mark.parametrize("persona", [None, *(persona for persona, _ in PERSONAS)])
+def test_no_page_of_alpha_shows_a_marker_of_beta(
+    alpha: World, beta: World, path: str, persona: str | None, django_assert_max_num_queries
+) -> None:
+    client = client_for(alpha, persona)
+    with django_assert_max_num_queries(12):
+        response = client.get(path)
+    assert response.status_code in {200, 302, 401, 403}, (path, response.status_code)
+    body = response.content.decode()
+    assert beta.marker not in body
+    assert "PLATFORM-MARKER" not in body
+
+
+def test_a_staff_member_lists_only_people_of_their_own_tenant(alpha: World, beta: World) -> None:
+    response = client_for(beta, "municipal_admin").get("/api/v1/people/")
+    assert response.status_code == 200
+    emails = {person["email"] for person in response.json()["results"]}
+    assert emails == {beta.email(persona) for persona, _ in PERSONAS}
+
+
+def test_a_session_of_alpha_replayed_on_betas_host_is_refused(alpha: World, beta: World) -> None:
+    alpha_client = client_for(alpha, "municipal_admin")
+    assert alpha_client.get("/api/v1/people/me/").json()["email"] == alpha.email("municipal_admin")
+    # Same cookie jar, other tenant's host: the session key does not exist in beta's schema,
+    # although a user with the same id does.
+    alpha_client.defaults["HTTP_HOST"] = beta.host
+    response = alpha_client.get("/api/v1/people/me/")
+    assert response.status_code == 401
+    assert beta.marker not in response.content.decode()
+
+
+def test_a_token_of_alpha_is_refused_on_betas_host(alpha: World, beta: World) -> None:
+    with tenant_context(alpha.tenant):
+        token = Token.objects.create(user=alpha.users["municipal_admin"])
+    client = client_for(beta)
+    response = client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+    client = client_for(alpha)
+    response = client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+
+
+def test_cache_entries_of_one_tenant_are_invisible_to_another(alpha: World, beta: World) -> None:
+    with tenant_context(alpha.tenant):
+        cache.set("programme-summary", alpha.marker)
+    with tenant_context(beta.tenant):
+        assert cache.get("programme-summary") is None
+        cache.set("programme-summary", beta.marker)
+    with tenant_context(alpha.tenant):
+        assert cache.get("programme-summary") == alpha.marker
+
+
+def test_users_of_one_schema_cannot_sign_in_on_another(alpha: World, beta: World) -> None:
+    client = client_for(beta)
+    response = client.post(
+        "/accounts/login/", {"login": alpha.email("municipal_admin"), "password": "x" * 12}
+    )
+    assert response.status_code == 200
+    with tenant_context(beta.tenant):
+        assert not User.objects.filter(email=alpha.email("municipal_admin")).exists()

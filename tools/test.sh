@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make test`: lint, migration check and the whole pytest suite against PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_ENV=test
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  echo "Using the embedded PostgreSQL in var/pgdata (set DATABASE_URL to use another)."
+  DATABASE_URL="$($PY tools/devdb.py url klimapartner)"
+  export DATABASE_URL
+fi
+
+# Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Chromium for the browser tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is not installed: browser tests will be skipped (CI fails instead)."
+  fi
+fi
+
+echo "== ruff"
+.venv/bin/ruff check .
+echo "== makemigrations --check"
+$PY manage.py makemigrations --check --dry-run --verbosity 1
+echo "== pytest"
+pytest_args=()
+if [ "${CI:-}" = "true" ]; then pytest_args+=(--create-db); fi
+.venv/bin/pytest "${pytest_args[@]}" "$@"
