@@ -35,9 +35,11 @@ $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
 install: $(VENV)/.installed
 
 # .po -> .mo with Babel (pure Python: no GNU gettext needed on the machine).
-messages: install
-	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 \
-		| grep -v "^$$" || true
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(CATALOGUES)
+
+locale/%.mo: locale/%.po $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile --domain django --input-file $< --output-file $@
 
 demo: install messages
 	@bash tools/demo.sh

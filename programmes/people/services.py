@@ -104,7 +104,8 @@ def invitation_send(*, invitation_id: int, language: str) -> bool:
             template="people/email/invitation",
             context={
                 "site_name": tenant.name if tenant else "Klimapartner",
-                "role": invitation.get_role_display(),
+                # The lazy label, so it is translated into the e-mail's language.
+                "role": Role(invitation.role).label,
                 "accept_url": absolute_url(reverse("invitation-accept", args=[token])),
                 "expires_at": invitation.expires_at,
             },

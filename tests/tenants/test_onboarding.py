@@ -45,6 +45,7 @@ def test_onboarding_creates_schema_domain_programme_and_invitation(
     assert message.to == ["klima@aarhus.example"]
     assert message.from_email.startswith("Aarhus Kommune")
     assert "http://aarhus.localhost/invitations/" in message.body
+    assert "Kommunal administrator" in message.body
     assert message.subject == "Din invitation til Aarhus Kommune"
     assert message.extra_headers["Content-Language"] == "da"
     connection.set_schema_to_public()
