@@ -33,4 +33,4 @@ worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
 echo "Worker started (pid $worker). Set-up took $(( $(date +%s) - started )) s."
 echo "Open http://hjorring.localhost:${URL_PORT}/ (Danish) or http://porvoo.localhost:${URL_PORT}/ (Swedish/Finnish)."
-$PY manage.py runserver --skip-checks "0.0.0.0:${URL_PORT}"
+$PY manage.py runserver --noreload --skip-checks "0.0.0.0:${URL_PORT}"
