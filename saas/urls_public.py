@@ -14,10 +14,16 @@ urlpatterns = [
     path("api/v1/", include(api.router.urls)),
     path(
         "api/schema/",
-        SpectacularAPIView.as_view(urlconf="saas.urls_public", custom_settings={
-            "TITLE": "Klimapartner operator API",
-        }),
+        SpectacularAPIView.as_view(
+            urlconf="saas.urls_public",
+            custom_settings={"TITLE": "Klimapartner operator API"},
+            permission_classes=[api.IsOperator],
+        ),
         name="schema",
     ),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[api.IsOperator]),
+        name="api-docs",
+    ),
 ]

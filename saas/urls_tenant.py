@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1.urls)),
+    path("api/v1/auth/token/", people_api.TokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="saas.urls_tenant"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -56,3 +56,9 @@ def tenant_by_slug(slug: str) -> Tenant | None:
 
 def primary_host(tenant: Tenant) -> str:
     return f"{tenant.schema_name}.{settings.PLATFORM_DOMAIN}"
+
+
+def tenant_url(tenant: Tenant) -> str:
+    """The address people open, with the configured scheme and port."""
+    port = f":{settings.URL_PORT}" if settings.URL_PORT else ""
+    return f"{settings.URL_SCHEME}://{primary_host(tenant)}{port}/"

@@ -121,10 +121,11 @@ def _validated(request: OnboardingRequest) -> dict[str, Any]:
         )
     time_zone = request.time_zone or time_zone
     locale = request.locale or f"{request.language}_{request.country}"
-    try:
-        Locale.parse(locale)
-    except (UnknownLocaleError, ValueError):
-        refuse("locale", _("“%(locale)s” is not a known locale.") % {"locale": locale})
+    if request.locale or not errors.keys() & {"language", "country"}:
+        try:
+            Locale.parse(locale)
+        except (UnknownLocaleError, ValueError):
+            refuse("locale", _("“%(locale)s” is not a known locale.") % {"locale": locale})
     if errors:
         raise ValidationError(errors)
     return {

@@ -9,7 +9,7 @@ from tenants.models import Tenant
 from tests.conftest import World, client_for, operator_client
 
 CONSOLE_PAGES = ["/", "/tenants/new/", "/tenants/alpha/", "/api/v1/tenants/",
-                 "/api/v1/tenants/alpha/"]
+                 "/api/v1/tenants/alpha/", "/api/schema/", "/api/docs/"]
 
 ONBOARDING = {
     "name": "Odense Kommune", "slug": "odense", "kind": "municipality", "country": "DK",

@@ -9,7 +9,7 @@ from programmes.people.models import Role, User
 from programmes.people.services import user_create
 from tenants import services
 from tenants.models import Country, Kind
-from tenants.selectors import primary_host, tenant_by_slug
+from tenants.selectors import tenant_by_slug, tenant_url
 
 DEMO_PASSWORD = "klimapartner-demo"  # noqa: S105  (printed for the demo; refused in production)
 OPERATOR_EMAIL = "operator@klimapartner.example"
@@ -50,7 +50,8 @@ class Command(BaseCommand):
             user_create(actor=None, email=OPERATOR_EMAIL, password=DEMO_PASSWORD,
                         role=Role.OPERATOR, full_name="Demo Operator")
         port = f":{settings.URL_PORT}" if settings.URL_PORT else ""
-        lines.append(f"  operator console  http://{settings.PLATFORM_DOMAIN}{port}/  "
+        console = f"{settings.URL_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/"
+        lines.append(f"  operator console  {console}  "
                      f"{OPERATOR_EMAIL} / {DEMO_PASSWORD}")
         for request in DEMO_TENANTS:
             tenant = tenant_by_slug(request.slug)
@@ -62,7 +63,7 @@ class Command(BaseCommand):
                 if not User.objects.filter(email=admin_email).exists():
                     user_create(actor=None, email=admin_email, password=DEMO_PASSWORD,
                                 role=Role.MUNICIPAL_ADMIN, full_name=f"Demo admin {tenant.name}")
-            lines.append(f"  {tenant.name:<30} http://{primary_host(tenant)}{port}/  "
+            lines.append(f"  {tenant.name:<30} {tenant_url(tenant)}  "
                          f"{admin_email} / {DEMO_PASSWORD}")
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready in {time.perf_counter() - started:.1f} s. Log in at:"

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tenants import services
 from tenants.models import Kind
-from tenants.selectors import primary_host
+from tenants.selectors import tenant_url
 
 
 class Command(BaseCommand):
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             ]
             raise CommandError("The tenant was not created:\n" + "\n".join(lines)) from None
         self.stdout.write(self.style.SUCCESS(
-            f"Tenant {tenant.slug} ({tenant.name}) is ready at http://{primary_host(tenant)}/ "
+            f"Tenant {tenant.slug} ({tenant.name}) is ready at {tenant_url(tenant)} "
             f"after {time.perf_counter() - started:.1f} s. "
             f"The worker e-mails the invitation to {options['admin_email']}."
         ))
