@@ -38,6 +38,8 @@ env = environ.FileAwareEnv(
     # Folder of the file-system broker used when REDIS_URL is unset (default var/celery).
     CELERY_FILESYSTEM_QUEUE=(str, ""),
     LOG_LEVEL=(str, "INFO"),
+    # Where uploaded files are kept (one folder per tenant below it); default var/media.
+    MEDIA_ROOT=(str, ""),
 )
 
 DJANGO_ENV = env("DJANGO_ENV")

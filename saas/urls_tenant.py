@@ -11,11 +11,31 @@ from programmes.people import views as people_views
 
 api_v1 = DefaultRouter()
 api_v1.register("programme", configuration_api.ProgrammeViewSet, basename="programme")
+for prefix, viewset in [
+    ("contacts", configuration_api.ContactPersonViewSet),
+    ("fee-schedules", configuration_api.FeeScheduleViewSet),
+    ("tiers", configuration_api.TierViewSet),
+    ("certification-schemes", configuration_api.CertificationSchemeViewSet),
+    ("certification-rules", configuration_api.CertificationRuleViewSet),
+    ("obligations", configuration_api.ObligationViewSet),
+    ("signing-rounds", configuration_api.SigningRoundViewSet),
+    ("award-categories", configuration_api.AwardCategoryViewSet),
+    ("annual-wheel", configuration_api.WheelActivityViewSet),
+    ("privacy-statements", configuration_api.PrivacyStatementViewSet),
+]:
+    api_v1.register(prefix, viewset, basename=prefix)
 api_v1.register("people", people_api.PersonViewSet, basename="person")
 api_v1.register("invitations", people_api.InvitationViewSet, basename="invitation")
 
 urlpatterns = [
     path("", configuration_views.programme_home, name="home"),
+    path("programme/symbol/", configuration_views.programme_symbol, name="programme-symbol"),
+    path(
+        "programme/guidelines/",
+        configuration_views.programme_guidelines,
+        name="programme-guidelines",
+    ),
+    path("manage/", include("programmes.configuration.urls")),
     path("accounts/", include("allauth.urls")),
     path(
         "invitations/<str:token>/",

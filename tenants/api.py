@@ -26,8 +26,21 @@ class TenantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["slug", "name", "kind", "country", "primary_language", "other_languages",
-                  "currency", "locale", "time_zone", "status", "ready", "domains", "created_at"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "primary_language",
+            "other_languages",
+            "currency",
+            "locale",
+            "time_zone",
+            "status",
+            "ready",
+            "domains",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -49,7 +62,9 @@ class OnboardingSerializer(serializers.Serializer):
 
 
 class TenantViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Tenants of the platform. POST onboards one (same service as `onboard_tenant`)."""

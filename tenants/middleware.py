@@ -35,9 +35,7 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
             raise Http404("No tenant for this host name.")
         if not tenant.is_serving:
             with translation.override(tenant.primary_language):
-                return render(
-                    request, "tenants/unavailable.html", {"tenant": tenant}, status=503
-                )
+                return render(request, "tenants/unavailable.html", {"tenant": tenant}, status=503)
         tenant.domain_url = hostname
         request.tenant = tenant
         connection.set_tenant(tenant)

@@ -10,8 +10,24 @@ from django_tenants.models import DomainMixin, TenantMixin
 # so it must be valid as both: lower-case letters and digits, starting with a letter.
 SLUG_PATTERN = r"^[a-z][a-z0-9]{1,39}$"
 RESERVED_SLUGS = frozenset(
-    {"public", "www", "api", "admin", "static", "media", "mail", "smtp", "platform",
-     "operator", "operators", "status", "help", "support", "test", "template"}
+    {
+        "public",
+        "www",
+        "api",
+        "admin",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "platform",
+        "operator",
+        "operators",
+        "status",
+        "help",
+        "support",
+        "test",
+        "template",
+    }
 )
 slug_validator = RegexValidator(
     SLUG_PATTERN,
@@ -99,9 +115,10 @@ class Tenant(TenantMixin):
     @property
     def languages(self) -> list[str]:
         """The enabled languages, primary first."""
-        return [self.primary_language, *(
-            code for code in self.other_languages if code != self.primary_language
-        )]
+        return [
+            self.primary_language,
+            *(code for code in self.other_languages if code != self.primary_language),
+        ]
 
     @property
     def is_serving(self) -> bool:

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from programmes.configuration.preset_services import preset_apply
 from programmes.configuration.presets import preset_names
-from programmes.configuration.services import preset_apply
 from programmes.core.audit import audit_record
 from programmes.people.models import Role
 from programmes.people.services import invitation_create
@@ -74,21 +74,18 @@ def _validated(request: OnboardingRequest) -> dict[str, Any]:
     else:
         if slug in RESERVED_SLUGS or slug.startswith("pg"):
             refuse("slug", _("The slug “%(slug)s” is reserved.") % {"slug": slug})
-        elif Tenant.objects.filter(schema_name=slug).exists() or Domain.objects.filter(
-            domain=f"{slug}.{settings.PLATFORM_DOMAIN}"
-        ).exists():
-            refuse(
-                "slug", _("A tenant with the slug “%(slug)s” already exists.") % {"slug": slug}
-            )
+        elif (
+            Tenant.objects.filter(schema_name=slug).exists()
+            or Domain.objects.filter(domain=f"{slug}.{settings.PLATFORM_DOMAIN}").exists()
+        ):
+            refuse("slug", _("A tenant with the slug “%(slug)s” already exists.") % {"slug": slug})
     name = request.name.strip()
     if not name:
         refuse("name", _("Give the tenant a name."))
     if request.kind not in Kind.values:
         refuse("kind", _("Choose one of: %(choices)s.") % {"choices": ", ".join(Kind.values)})
     if request.country not in Country.values:
-        refuse(
-            "country", _("Choose one of: %(choices)s.") % {"choices": ", ".join(Country.values)}
-        )
+        refuse("country", _("Choose one of: %(choices)s.") % {"choices": ", ".join(Country.values)})
     if request.language not in Language.values:
         refuse(
             "language", _("Choose one of: %(choices)s.") % {"choices": ", ".join(Language.values)}

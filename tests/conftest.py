@@ -6,6 +6,7 @@ Everything a tenant shows carries its marker (ALPHA-MARKER / BETA-MARKER): a mar
 other tenant in a response is a leak.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -13,10 +14,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context, tenant_context
 
-from programmes.configuration.models import Programme
+from programmes.configuration.models import ContactPerson, Programme, SigningRound
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
 from tenants.models import Tenant
@@ -59,8 +60,11 @@ def _ensure_world(slug: str, marker: str, language: str, country: str) -> None:
         tenant = tenant_onboard(
             actor=None,
             request=OnboardingRequest(
-                slug=slug, name=f"{marker} municipality", country=country,
-                language=language, other_languages=("en",),
+                slug=slug,
+                name=f"{marker} municipality",
+                country=country,
+                language=language,
+                other_languages=("en",),
                 admin_email=f"first-admin@{slug}.example",
             ),
         )
@@ -69,10 +73,22 @@ def _ensure_world(slug: str, marker: str, language: str, country: str) -> None:
                 name={language: f"{marker} programme", "en": f"{marker} programme"},
                 description={language: f"{marker} description"},
             )
+            ContactPerson.objects.create(name=f"{marker} contact", email=f"contact@{slug}.example")
+            SigningRound.objects.create(
+                title={language: f"{marker} signing round"},
+                place=f"{marker} town hall",
+                starts_at=timezone.now() + dt.timedelta(days=60),
+                capacity=10,
+                signatory_name=f"{marker} mayor",
+                signatory_title={language: "Mayor"},
+            )
             for persona, role in PERSONAS:
                 user_create(
-                    actor=None, email=f"{persona.replace('_', '-')}@{slug}.example",
-                    password=PASSWORD, role=role, full_name=f"{marker} {persona}",
+                    actor=None,
+                    email=f"{persona.replace('_', '-')}@{slug}.example",
+                    password=PASSWORD,
+                    role=role,
+                    full_name=f"{marker} {persona}",
                 )
 
 
@@ -83,8 +99,13 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         _ensure_world("beta", "BETA-MARKER", "sv", "SE")
         with schema_context("public"):
             if not User.objects.filter(email=OPERATOR_EMAIL).exists():
-                user_create(actor=None, email=OPERATOR_EMAIL, password=PASSWORD,
-                            role=Role.OPERATOR, full_name="PLATFORM-MARKER operator")
+                user_create(
+                    actor=None,
+                    email=OPERATOR_EMAIL,
+                    password=PASSWORD,
+                    role=Role.OPERATOR,
+                    full_name="PLATFORM-MARKER operator",
+                )
 
 
 @pytest.fixture(autouse=True)

@@ -6,12 +6,51 @@ from django.core.cache import cache
 from django_tenants.utils import tenant_context
 from rest_framework.authtoken.models import Token
 
+from programmes.configuration.views import SECTIONS
 from programmes.people.models import User
 from tests.conftest import PERSONAS, World, client_for
 
-TENANT_PAGES = ["/", "/accounts/login/", "/accounts/password/reset/", "/api/v1/programme/",
-                "/api/v1/people/", "/api/v1/people/me/", "/api/v1/invitations/",
-                "/api/schema/", "/api/docs/", "/invitations/not-a-token/", "/accounts/logout/"]
+CONFIGURATION_API = [
+    "programme",
+    "contacts",
+    "fee-schedules",
+    "tiers",
+    "certification-schemes",
+    "certification-rules",
+    "obligations",
+    "signing-rounds",
+    "award-categories",
+    "annual-wheel",
+    "privacy-statements",
+]
+TENANT_PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/api/v1/people/",
+    "/api/v1/people/me/",
+    "/api/v1/invitations/",
+    "/api/schema/",
+    "/api/docs/",
+    "/invitations/not-a-token/",
+    "/accounts/logout/",
+    "/programme/symbol/",
+    "/programme/guidelines/",
+    "/manage/",
+    "/manage/profile/",
+    "/manage/files/",
+    "/manage/privacy/",
+    "/manage/privacy/new/",
+    "/manage/fees/new/",
+    "/manage/awards/new/",
+    "/manage/contacts/1/",
+    "/manage/signing-rounds/1/",
+    "/api/v1/contacts/1/",
+    "/api/v1/signing-rounds/1/",
+    *(f"/manage/{slug}/" for slug in SECTIONS),
+    *(f"/manage/{slug}/new/" for slug, section in SECTIONS.items() if section.form),
+    *(f"/api/v1/{name}/" for name in CONFIGURATION_API),
+]
 
 
 def test_the_two_test_tenants_have_colliding_user_ids(alpha: World, beta: World) -> None:

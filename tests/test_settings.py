@@ -20,11 +20,19 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {key: value for key, value in os.environ.items()
-             if key not in PRODUCTION and key not in {"DEBUG", "DJANGO_ENV"}}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in PRODUCTION and key not in {"DEBUG", "DJANGO_ENV"}
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

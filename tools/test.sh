@@ -23,6 +23,7 @@ fi
 
 echo "== ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --diff .; exit 1; }
 echo "== makemigrations --check"
 $PY manage.py makemigrations --check --dry-run --verbosity 1
 echo "== pytest"

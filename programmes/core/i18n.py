@@ -48,9 +48,7 @@ def formatting_locale(tenant: Any | None = None, language: str | None = None) ->
 def format_money(amount: Number, currency: str | None = None, *, tenant: Any = None) -> str:
     tenant = tenant or current_tenant()
     currency = currency or (tenant.currency if tenant else "EUR")
-    return babel_numbers.format_currency(
-        amount, currency, locale=formatting_locale(tenant)
-    )
+    return babel_numbers.format_currency(amount, currency, locale=formatting_locale(tenant))
 
 
 def format_number(value: Number, *, decimals: int | None = None, tenant: Any = None) -> str:
@@ -81,6 +79,11 @@ def format_datetime(value: dt.datetime, *, style: str = "medium", tenant: Any = 
 LANGUAGE_CODES = ("da", "sv", "fi", "nb", "en")
 
 
+def language_name(code: str) -> str:
+    """A language's name in the active language (Django's own translations)."""
+    return str(translation.get_language_info(code)["name_translated"])
+
+
 def validate_translations(value: Any) -> None:
     if not isinstance(value, dict) or not all(
         code in LANGUAGE_CODES and isinstance(text, str) for code, text in value.items()
@@ -103,6 +106,20 @@ class TranslatedField(models.JSONField):
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
         self.validators.append(validate_translations)
+
+    def validate(self, value: Any, model_instance: Any) -> None:
+        super().validate(value, model_instance)
+        tenant = current_tenant()
+        if (
+            not self.blank
+            and tenant is not None
+            and not str((value or {}).get(tenant.primary_language, "")).strip()
+        ):
+            raise ValidationError(
+                _("Give this text at least in %(language)s.")
+                % {"language": language_name(tenant.primary_language)},
+                code="primary_language_missing",
+            )
 
     def deconstruct(self) -> tuple[Any, ...]:
         name, path, args, kwargs = super().deconstruct()

@@ -16,9 +16,7 @@ def sender_address() -> str:
     return formataddr((tenant.name if tenant else "Klimapartner", settings.DEFAULT_FROM_EMAIL))
 
 
-def send_localised_mail(
-    *, to: str, language: str, template: str, context: dict[str, Any]
-) -> None:
+def send_localised_mail(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

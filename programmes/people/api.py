@@ -66,8 +66,16 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "role", "language", "created_at", "expires_at", "sent_at",
-                  "accepted_at"]
+        fields = [
+            "id",
+            "email",
+            "role",
+            "language",
+            "created_at",
+            "expires_at",
+            "sent_at",
+            "accepted_at",
+        ]
         read_only_fields = ["id", "created_at", "expires_at", "sent_at", "accepted_at"]
 
 

@@ -88,9 +88,7 @@ def invitation_send(*, invitation_id: int, language: str) -> bool:
     The row lock and the sent mark make a retried task a no-op.
     """
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update().filter(pk=invitation_id).first()
-        )
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
         if invitation is None or invitation.sent_at is not None or not invitation.is_open:
             return False
         token = secrets.token_urlsafe(32)

@@ -27,9 +27,7 @@ def test_porvoo_answers_in_swedish_with_finnish_one_click_away(page: Page, stack
     expect(page.get_by_role("heading", level=1)).to_have_text("Borgå stads klimatpartner")
     page.get_by_role("button", name="Suomi").click()
     expect(page.locator("html")).to_have_attribute("lang", "fi")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Porvoon kaupungin ilmastokumppanit"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Porvoon kaupungin ilmastokumppanit")
 
 
 def test_a_wrong_password_is_refused_with_a_message(page: Page, stack: Stack) -> None:

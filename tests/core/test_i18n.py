@@ -16,10 +16,18 @@ from tests.conftest import World
 CATALOGUES = ["da", "sv", "fi", "nb"]
 
 
-def tenant(country: str, language: str, locale: str, currency: str, zone: str,
-           other: tuple[str, ...] = ()) -> Tenant:
-    return Tenant(schema_name="x", country=country, primary_language=language,
-                  other_languages=list(other), locale=locale, currency=currency, time_zone=zone)
+def tenant(
+    country: str, language: str, locale: str, currency: str, zone: str, other: tuple[str, ...] = ()
+) -> Tenant:
+    return Tenant(
+        schema_name="x",
+        country=country,
+        primary_language=language,
+        other_languages=list(other),
+        locale=locale,
+        currency=currency,
+        time_zone=zone,
+    )
 
 
 DK = tenant("DK", "da", "da_DK", "DKK", "Europe/Copenhagen")

@@ -23,11 +23,22 @@ def test_the_worker_sends_each_tenants_invitation_from_its_own_schema(stack: Sta
 
 def test_a_tenant_onboarded_by_command_gets_its_invitation_from_the_worker(stack: Stack) -> None:
     stack.manage(
-        "onboard_tenant", "--slug", "vejle", "--name", "Vejle Kommune", "--country", "DK",
-        "--language", "da", "--admin-email", "klima@vejle.example",
+        "onboard_tenant",
+        "--slug",
+        "vejle",
+        "--name",
+        "Vejle Kommune",
+        "--country",
+        "DK",
+        "--language",
+        "da",
+        "--admin-email",
+        "klima@vejle.example",
     )
-    wait_for(lambda: any("To: klima@vejle.example" in text for text in stack.mails()),
-             "the invitation e-mail of the new tenant")
+    wait_for(
+        lambda: any("To: klima@vejle.example" in text for text in stack.mails()),
+        "the invitation e-mail of the new tenant",
+    )
     [mail] = [text for text in stack.mails() if "To: klima@vejle.example" in text]
     assert "vejle.localhost" in mail.replace("=\n", "")
     assert "Vejle Kommune" in mail

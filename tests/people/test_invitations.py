@@ -25,8 +25,11 @@ def test_an_invited_person_creates_an_account_and_is_signed_in(alpha: World) -> 
     assert client.get(f"/invitations/{token}/").status_code == 200
     response = client.post(
         f"/invitations/{token}/",
-        {"full_name": "Nina Partner", "password": "grøn-omstilling-2030",
-         "password_again": "grøn-omstilling-2030"},
+        {
+            "full_name": "Nina Partner",
+            "password": "grøn-omstilling-2030",
+            "password_again": "grøn-omstilling-2030",
+        },
     )
     assert response.status_code == 302
     assert client.get("/api/v1/people/me/").json()["email"] == "new.partner@alpha.example"
@@ -105,8 +108,13 @@ def test_a_second_open_invitation_to_the_same_address_is_refused(alpha: World) -
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [(None, 401), ("municipal_admin", 201), ("municipal_staff", 403), ("partner_admin", 403),
-     ("partner_member", 403)],
+    [
+        (None, 401),
+        ("municipal_admin", 201),
+        ("municipal_staff", 403),
+        ("partner_admin", 403),
+        ("partner_member", 403),
+    ],
 )
 def test_only_municipal_admins_invite_through_the_api(
     alpha: World, persona: str | None, expected: int, django_assert_max_num_queries
@@ -114,7 +122,8 @@ def test_only_municipal_admins_invite_through_the_api(
     client = client_for(alpha, persona)
     with django_assert_max_num_queries(12):
         response = client.post(
-            "/api/v1/invitations/", {"email": "api@alpha.example", "role": "partner_member"},
+            "/api/v1/invitations/",
+            {"email": "api@alpha.example", "role": "partner_member"},
             content_type="application/json",
         )
     assert response.status_code == expected, response.content
@@ -122,7 +131,8 @@ def test_only_municipal_admins_invite_through_the_api(
 
 def test_the_api_refuses_a_bad_invitation_with_field_errors(alpha: World) -> None:
     response = client_for(alpha, "municipal_admin").post(
-        "/api/v1/invitations/", {"email": "partner-admin@alpha.example", "role": "partner_member"},
+        "/api/v1/invitations/",
+        {"email": "partner-admin@alpha.example", "role": "partner_member"},
         content_type="application/json",
     )
     assert response.status_code == 400

@@ -51,7 +51,8 @@ def test_password_reset_mails_a_link_to_the_tenants_own_host(alpha: World, beta:
 
 def test_an_api_token_is_issued_for_this_tenant_only(alpha: World, beta: World) -> None:
     response = client_for(alpha).post(
-        "/api/v1/auth/token/", {"email": alpha.email("municipal_admin"), "password": PASSWORD},
+        "/api/v1/auth/token/",
+        {"email": alpha.email("municipal_admin"), "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 200
@@ -65,7 +66,8 @@ def test_an_api_token_is_issued_for_this_tenant_only(alpha: World, beta: World) 
 @pytest.mark.parametrize("password", ["wrong-password", ""])
 def test_no_token_for_a_wrong_password(alpha: World, password: str) -> None:
     response = client_for(alpha).post(
-        "/api/v1/auth/token/", {"email": alpha.email("municipal_admin"), "password": password},
+        "/api/v1/auth/token/",
+        {"email": alpha.email("municipal_admin"), "password": password},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -73,7 +75,8 @@ def test_no_token_for_a_wrong_password(alpha: World, password: str) -> None:
 
 def test_no_token_for_a_person_of_another_tenant(alpha: World, beta: World) -> None:
     response = client_for(beta).post(
-        "/api/v1/auth/token/", {"email": alpha.email("municipal_admin"), "password": PASSWORD},
+        "/api/v1/auth/token/",
+        {"email": alpha.email("municipal_admin"), "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 400

@@ -8,12 +8,24 @@ from programmes.people.models import User
 from tenants.models import Tenant
 from tests.conftest import World, client_for, operator_client
 
-CONSOLE_PAGES = ["/", "/tenants/new/", "/tenants/alpha/", "/api/v1/tenants/",
-                 "/api/v1/tenants/alpha/", "/api/schema/", "/api/docs/"]
+CONSOLE_PAGES = [
+    "/",
+    "/tenants/new/",
+    "/tenants/alpha/",
+    "/api/v1/tenants/",
+    "/api/v1/tenants/alpha/",
+    "/api/schema/",
+    "/api/docs/",
+]
 
 ONBOARDING = {
-    "name": "Odense Kommune", "slug": "odense", "kind": "municipality", "country": "DK",
-    "language": "da", "preset": "neutral", "admin_email": "klima@odense.example",
+    "name": "Odense Kommune",
+    "slug": "odense",
+    "kind": "municipality",
+    "country": "DK",
+    "language": "da",
+    "preset": "neutral",
+    "admin_email": "klima@odense.example",
 }
 
 
@@ -81,7 +93,8 @@ def test_the_console_form_shows_errors_and_creates_nothing(alpha: World, operato
 
 def test_an_operator_onboards_a_tenant_through_the_api(alpha: World, operator: User) -> None:
     response = operator_client(operator).post(
-        "/api/v1/tenants/", {**ONBOARDING, "other_languages": ["en"]},
+        "/api/v1/tenants/",
+        {**ONBOARDING, "other_languages": ["en"]},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content

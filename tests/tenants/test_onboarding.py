@@ -17,8 +17,12 @@ from tests.conftest import World
 
 def request(**overrides: object) -> OnboardingRequest:
     fields = {
-        "slug": "aarhus", "name": "Aarhus Kommune", "country": "DK", "language": "da",
-        "admin_email": "klima@aarhus.example", "preset": "hjorring",
+        "slug": "aarhus",
+        "name": "Aarhus Kommune",
+        "country": "DK",
+        "language": "da",
+        "admin_email": "klima@aarhus.example",
+        "preset": "hjorring",
     }
     fields.update(overrides)
     return OnboardingRequest(**fields)  # type: ignore[arg-type]
@@ -95,9 +99,7 @@ def test_bad_input_is_refused_with_a_message_and_creates_nothing(
 
 def test_all_errors_are_reported_at_once(alpha: World) -> None:
     with pytest.raises(ValidationError) as refused:
-        tenant_onboard(
-            actor=None, request=request(slug="X", country="DE", admin_email="nope")
-        )
+        tenant_onboard(actor=None, request=request(slug="X", country="DE", admin_email="nope"))
     assert {"slug", "country", "admin_email"} <= set(refused.value.message_dict)
 
 
@@ -115,9 +117,23 @@ def test_a_failing_step_leaves_nothing_half_made(alpha: World, monkeypatch) -> N
 
 def test_the_command_onboards_a_tenant(alpha: World, capsys) -> None:
     call_command(
-        "onboard_tenant", "--slug", "borga", "--name", "Borgå", "--country", "FI",
-        "--language", "sv", "--other-languages", "fi", "--locale", "sv_FI",
-        "--preset", "porvoo", "--admin-email", "admin@borga.example",
+        "onboard_tenant",
+        "--slug",
+        "borga",
+        "--name",
+        "Borgå",
+        "--country",
+        "FI",
+        "--language",
+        "sv",
+        "--other-languages",
+        "fi",
+        "--locale",
+        "sv_FI",
+        "--preset",
+        "porvoo",
+        "--admin-email",
+        "admin@borga.example",
     )
     tenant = Tenant.objects.get(schema_name="borga")
     assert (tenant.languages, tenant.locale, tenant.currency) == (["sv", "fi"], "sv_FI", "EUR")
@@ -127,8 +143,17 @@ def test_the_command_onboards_a_tenant(alpha: World, capsys) -> None:
 def test_the_command_refuses_bad_input_with_clear_messages(alpha: World) -> None:
     with pytest.raises(CommandError) as refused:
         call_command(
-            "onboard_tenant", "--slug", "Bad Slug", "--name", "X", "--country", "XX",
-            "--language", "da", "--admin-email", "admin@x.example",
+            "onboard_tenant",
+            "--slug",
+            "Bad Slug",
+            "--name",
+            "X",
+            "--country",
+            "XX",
+            "--language",
+            "da",
+            "--admin-email",
+            "admin@x.example",
         )
     message = str(refused.value)
     assert "--slug:" in message
@@ -139,6 +164,15 @@ def test_the_command_refuses_bad_input_with_clear_messages(alpha: World) -> None
 def test_the_command_refuses_a_duplicate_slug(alpha: World) -> None:
     with pytest.raises(CommandError, match="already exists"):
         call_command(
-            "onboard_tenant", "--slug", "alpha", "--name", "Again", "--country", "DK",
-            "--language", "da", "--admin-email", "admin@x.example",
+            "onboard_tenant",
+            "--slug",
+            "alpha",
+            "--name",
+            "Again",
+            "--country",
+            "DK",
+            "--language",
+            "da",
+            "--admin-email",
+            "admin@x.example",
         )

@@ -16,23 +16,41 @@ OPERATOR_EMAIL = "operator@klimapartner.example"
 
 DEMO_TENANTS = [
     services.OnboardingRequest(
-        slug="hjorring", name="Hjørring Kommune", kind=Kind.MUNICIPALITY,
-        country=Country.DENMARK, language="da", preset="hjorring",
+        slug="hjorring",
+        name="Hjørring Kommune",
+        kind=Kind.MUNICIPALITY,
+        country=Country.DENMARK,
+        language="da",
+        preset="hjorring",
         admin_email="invitation@hjorring.example",
     ),
     services.OnboardingRequest(
-        slug="porvoo", name="Borgå stad – Porvoon kaupunki", kind=Kind.MUNICIPALITY,
-        country=Country.FINLAND, language="sv", other_languages=("fi",), locale="sv_FI",
-        preset="porvoo", admin_email="invitation@porvoo.example",
+        slug="porvoo",
+        name="Borgå stad – Porvoon kaupunki",
+        kind=Kind.MUNICIPALITY,
+        country=Country.FINLAND,
+        language="sv",
+        other_languages=("fi",),
+        locale="sv_FI",
+        preset="porvoo",
+        admin_email="invitation@porvoo.example",
     ),
     services.OnboardingRequest(
-        slug="ostfold", name="Klimapartnere Østfold", kind=Kind.COUNTY,
-        country=Country.NORWAY, language="nb", preset="ostfold",
+        slug="ostfold",
+        name="Klimapartnere Østfold",
+        kind=Kind.COUNTY,
+        country=Country.NORWAY,
+        language="nb",
+        preset="ostfold",
         admin_email="invitation@ostfold.example",
     ),
     services.OnboardingRequest(
-        slug="klimatkommunerna", name="Klimatkommunerna", kind=Kind.NETWORK,
-        country=Country.SWEDEN, language="sv", preset="klimatkommunerna",
+        slug="klimatkommunerna",
+        name="Klimatkommunerna",
+        kind=Kind.NETWORK,
+        country=Country.SWEDEN,
+        language="sv",
+        preset="klimatkommunerna",
         admin_email="invitation@klimatkommunerna.example",
     ),
 ]
@@ -47,12 +65,16 @@ class Command(BaseCommand):
         started = time.perf_counter()
         lines = []
         if not User.objects.filter(email=OPERATOR_EMAIL).exists():
-            user_create(actor=None, email=OPERATOR_EMAIL, password=DEMO_PASSWORD,
-                        role=Role.OPERATOR, full_name="Demo Operator")
+            user_create(
+                actor=None,
+                email=OPERATOR_EMAIL,
+                password=DEMO_PASSWORD,
+                role=Role.OPERATOR,
+                full_name="Demo Operator",
+            )
         port = f":{settings.URL_PORT}" if settings.URL_PORT else ""
         console = f"{settings.URL_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/"
-        lines.append(f"  operator console  {console}  "
-                     f"{OPERATOR_EMAIL} / {DEMO_PASSWORD}")
+        lines.append(f"  operator console  {console}  {OPERATOR_EMAIL} / {DEMO_PASSWORD}")
         for request in DEMO_TENANTS:
             tenant = tenant_by_slug(request.slug)
             if tenant is None:
@@ -61,11 +83,17 @@ class Command(BaseCommand):
             admin_email = f"admin@{request.slug}.example"
             with tenant_context(tenant):
                 if not User.objects.filter(email=admin_email).exists():
-                    user_create(actor=None, email=admin_email, password=DEMO_PASSWORD,
-                                role=Role.MUNICIPAL_ADMIN, full_name=f"Demo admin {tenant.name}")
-            lines.append(f"  {tenant.name:<30} {tenant_url(tenant)}  "
-                         f"{admin_email} / {DEMO_PASSWORD}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo ready in {time.perf_counter() - started:.1f} s. Log in at:"
-        ))
+                    user_create(
+                        actor=None,
+                        email=admin_email,
+                        password=DEMO_PASSWORD,
+                        role=Role.MUNICIPAL_ADMIN,
+                        full_name=f"Demo admin {tenant.name}",
+                    )
+            lines.append(
+                f"  {tenant.name:<30} {tenant_url(tenant)}  {admin_email} / {DEMO_PASSWORD}"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo ready in {time.perf_counter() - started:.1f} s. Log in at:")
+        )
         self.stdout.write("\n".join(lines))

@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", required=True, help="primary language: da, sv, fi, nb, en"
         )
-        parser.add_argument(
-            "--other-languages", default="", help="comma-separated, e.g. 'fi,en'"
-        )
+        parser.add_argument("--other-languages", default="", help="comma-separated, e.g. 'fi,en'")
         parser.add_argument(
             "--kind", default=Kind.MUNICIPALITY, help="municipality, county, region, network"
         )
@@ -57,8 +55,10 @@ class Command(BaseCommand):
                 for message in messages
             ]
             raise CommandError("The tenant was not created:\n" + "\n".join(lines)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Tenant {tenant.slug} ({tenant.name}) is ready at {tenant_url(tenant)} "
-            f"after {time.perf_counter() - started:.1f} s. "
-            f"The worker e-mails the invitation to {options['admin_email']}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Tenant {tenant.slug} ({tenant.name}) is ready at {tenant_url(tenant)} "
+                f"after {time.perf_counter() - started:.1f} s. "
+                f"The worker e-mails the invitation to {options['admin_email']}."
+            )
+        )

@@ -1,0 +1,85 @@
+"""Form helpers shared by every topic."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from programmes.core.i18n import TranslatedField, language_name
+
+
+class TranslatedFieldsFormMixin:
+    """A ModelForm mixin: each TranslatedField of the model becomes one labelled input per
+    language the tenant enables (primary language first, required where the field is), with
+    a ``lang`` attribute so screen readers read each in its own language.
+
+    Fields listed in ``long_texts`` get a textarea.
+    """
+
+    long_texts: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.languages = languages
+        self.translated_fields: dict[str, TranslatedField] = {}
+        fields: dict[str, forms.Field] = {}
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            model_field = self._model_field(name)
+            if not isinstance(model_field, TranslatedField):
+                fields[name] = field
+                continue
+            self.translated_fields[name] = model_field
+            current = getattr(self.instance, name, None) or {}  # type: ignore[attr-defined]
+            widget = forms.Textarea if name in self.long_texts else forms.TextInput
+            for position, code in enumerate(languages):
+                fields[f"{name}__{code}"] = forms.CharField(
+                    label=f"{field.label} ({language_name(code)})",
+                    required=position == 0 and not model_field.blank,
+                    initial=current.get(code, ""),
+                    widget=widget(
+                        attrs={"lang": code, **({"rows": 4} if name in self.long_texts else {})}
+                    ),
+                    help_text=field.help_text if position == 0 else "",
+                )
+        self.fields = fields  # type: ignore[attr-defined]
+
+    def _model_field(self, name: str) -> Any:
+        try:
+            return self._meta.model._meta.get_field(name)  # type: ignore[attr-defined]
+        except Exception:
+            return None
+
+    def translated_value(self, name: str) -> dict[str, str]:
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        return {
+            code: data[f"{name}__{code}"].strip()
+            for code in self.languages
+            if data.get(f"{name}__{code}", "").strip()
+        }
+
+    def _post_clean(self) -> None:
+        for name, model_field in self.translated_fields.items():
+            value = self.translated_value(name)
+            setattr(self.instance, name, value)  # type: ignore[attr-defined]
+            try:
+                model_field.clean(value, self.instance)  # type: ignore[attr-defined]
+            except ValidationError as error:
+                target = f"{name}__{self.languages[0]}"
+                if target not in self.errors:  # type: ignore[attr-defined]
+                    self.add_error(target, error)  # type: ignore[attr-defined]
+        super()._post_clean()  # type: ignore[misc]
+
+
+def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field messages on their fields (or on
+    the primary-language input of a translated field), the rest at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, messages)
+            continue
+        languages = getattr(form, "languages", [])
+        translated = f"{field}__{languages[0]}" if languages else ""
+        form.add_error(translated if translated in form.fields else None, messages)

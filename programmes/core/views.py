@@ -1,0 +1,47 @@
+"""View helpers shared by every topic."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Signed-in people of this tenant with one of ``roles``; others are sent to sign in
+    (anonymous) or refused (403). Pages behind it are never cached."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        @never_cache
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+municipal_admin_required = role_required("municipal_admin")
+
+
+def stored_file_response(field_file: Any, content_type: str, *, download_name: str) -> FileResponse:
+    """Serve a file from the tenant's storage with headers that stop browsers from running
+    or sniffing it (an SVG is shown as an image, never as a page)."""
+    if not field_file:
+        raise Http404
+    response = FileResponse(
+        field_file.open("rb"), content_type=content_type, filename=download_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
