@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from programmes.configuration import services
 from programmes.configuration.fees import fee_quote
 from programmes.configuration.models import (
+    FEE_SCHEDULE_FIELDS,
+    PROGRAMME_PROFILE_FIELDS,
     AwardCategory,
     CertificationRule,
     CertificationScheme,
@@ -183,20 +185,7 @@ class FeeScheduleSerializer(ConfigurationSerializer):
 
     class Meta:
         model = FeeSchedule
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "flat_amount",
-            "size_measure",
-            "base_amount",
-            "per_inhabitant_amount",
-            "cap_amount",
-            "joining_fee",
-            "pro_rata",
-            "vat_rate",
-            "bands",
-        ]
+        fields = ["id", *FEE_SCHEDULE_FIELDS, "bands"]
 
 
 class FeeQuoteRequestSerializer(serializers.Serializer):
@@ -372,20 +361,8 @@ class ProgrammeSerializer(ConfigurationSerializer):
         model = Programme
         fields = [
             "id",
-            "name",
             "name_text",
-            "description",
-            "member_kind",
-            "target_text",
-            "target_year",
-            "target_reduction_percent",
-            "baseline_year",
-            "benefits",
-            "benefits_text",
-            "expectations",
-            "main_events_expected",
-            "report_due_month",
-            "report_due_day",
+            *PROGRAMME_PROFILE_FIELDS,
             "symbol",
             "guidelines",
             "updated_at",

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programmes.configuration.models import (
+    FEE_SCHEDULE_FIELDS,
+    PROGRAMME_PROFILE_FIELDS,
     AwardCategory,
     Benefit,
     CertificationRule,
@@ -38,21 +40,7 @@ class ProgrammeForm(ConfigurationForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "name",
-            "description",
-            "member_kind",
-            "target_text",
-            "target_year",
-            "target_reduction_percent",
-            "baseline_year",
-            "benefits",
-            "benefits_text",
-            "expectations",
-            "main_events_expected",
-            "report_due_month",
-            "report_due_day",
-        ]
+        fields = PROGRAMME_PROFILE_FIELDS
 
 
 class ContactPersonForm(ConfigurationForm):
@@ -72,18 +60,7 @@ class TierForm(ConfigurationForm):
 class FeeScheduleForm(ConfigurationForm):
     class Meta:
         model = FeeSchedule
-        fields = [
-            "name",
-            "kind",
-            "flat_amount",
-            "size_measure",
-            "base_amount",
-            "per_inhabitant_amount",
-            "cap_amount",
-            "joining_fee",
-            "pro_rata",
-            "vat_rate",
-        ]
+        fields = FEE_SCHEDULE_FIELDS
 
 
 class FeeBandForm(forms.Form):

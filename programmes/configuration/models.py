@@ -109,6 +109,24 @@ class Programme(models.Model):
         return [str(labels.get(code, code)) for code in self.benefits]
 
 
+# What a municipality edits in its programme profile (forms, API and presets alike).
+PROGRAMME_PROFILE_FIELDS = (
+    "name",
+    "description",
+    "member_kind",
+    "target_text",
+    "target_year",
+    "target_reduction_percent",
+    "baseline_year",
+    "benefits",
+    "benefits_text",
+    "expectations",
+    "main_events_expected",
+    "report_due_month",
+    "report_due_day",
+)
+
+
 class ContactPerson(models.Model):
     name = models.CharField(_("name"), max_length=200)
     title = TranslatedField(_("title"))
@@ -229,6 +247,20 @@ class FeeSchedule(models.Model):
             and self.cap_amount < self.base_amount
         ):
             raise ValidationError({"cap_amount": _("The maximum is below the base fee.")})
+
+
+FEE_SCHEDULE_FIELDS = (
+    "name",
+    "kind",
+    "flat_amount",
+    "size_measure",
+    "base_amount",
+    "per_inhabitant_amount",
+    "cap_amount",
+    "joining_fee",
+    "pro_rata",
+    "vat_rate",
+)
 
 
 class FeeBand(models.Model):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from programmes.configuration import services
 from programmes.configuration.models import (
+    FEE_SCHEDULE_FIELDS,
+    PROGRAMME_PROFILE_FIELDS,
     AwardCategory,
     CertificationRule,
     CertificationScheme,
@@ -28,33 +30,8 @@ from programmes.configuration.presets import preset_load
 from programmes.core.audit import audit_record
 from programmes.core.i18n import current_tenant
 
-PROGRAMME_FIELDS = (
-    "name",
-    "description",
-    "member_kind",
-    "target_text",
-    "target_year",
-    "target_reduction_percent",
-    "baseline_year",
-    "benefits",
-    "benefits_text",
-    "expectations",
-    "main_events_expected",
-    "report_due_month",
-    "report_due_day",
-)
-SCHEDULE_FIELDS = (
-    "name",
-    "kind",
-    "flat_amount",
-    "size_measure",
-    "base_amount",
-    "per_inhabitant_amount",
-    "cap_amount",
-    "joining_fee",
-    "pro_rata",
-    "vat_rate",
-)
+PROGRAMME_FIELDS = PROGRAMME_PROFILE_FIELDS
+SCHEDULE_FIELDS = FEE_SCHEDULE_FIELDS
 
 
 def _decimal(value: Any) -> Any:

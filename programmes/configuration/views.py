@@ -216,6 +216,32 @@ def _fee_summary(schedule: FeeSchedule) -> str:
     }
 
 
+def _saved(
+    request: HttpRequest,
+    save: Callable[[], Any],
+    form: forms.BaseForm,
+    *,
+    formset: forms.BaseFormSet | None = None,
+    formset_field: str = "",
+    message: str | None = None,
+) -> bool:
+    """Run a service. On refusal show its messages on the form (and the formset's own on
+    the formset) and return False; on success flash ``message`` and return True."""
+    try:
+        save()
+    except ValidationError as error:
+        if formset is not None and formset_field in getattr(error, "error_dict", {}):
+            messages_by_field = error.message_dict
+            formset._non_form_errors = formset.error_class(messages_by_field.pop(formset_field))
+            if messages_by_field:
+                apply_validation_error(form, ValidationError(messages_by_field))
+        else:
+            apply_validation_error(form, error)
+        return False
+    messages.success(request, message or _("Saved."))
+    return True
+
+
 def _section(slug: str) -> Section:
     if slug not in SECTIONS:
         raise Http404
@@ -299,12 +325,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
                 )
             )
         )
-        try:
-            save()
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
+        if _saved(request, save, form):
             return redirect("manage-section", slug=section.slug)
     return render(
         request,
@@ -351,14 +372,16 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = config_forms.ProgrammeForm(
         request.POST or None, instance=programme, languages=_languages()
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_update(actor=request.user, programme=form.instance)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("manage-home")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            lambda: services.programme_update(actor=request.user, programme=form.instance),
+            form,
+        )
+    ):
+        return redirect("manage-home")
     return render(
         request,
         "configuration/profile_form.html",
@@ -390,15 +413,15 @@ def fee_schedule_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             for band in bands.forms
             if band.cleaned_data and not band.cleaned_data.get("DELETE")
         ]
-        try:
-            services.fee_schedule_save(actor=request.user, schedule=form.instance, bands=band_data)
-        except ValidationError as error:
-            if "bands" in error.message_dict:
-                bands._non_form_errors = bands.error_class(error.message_dict.pop("bands"))
-            if error.message_dict:
-                apply_validation_error(form, ValidationError(error.message_dict))
-        else:
-            messages.success(request, _("Saved."))
+        if _saved(
+            request,
+            lambda: services.fee_schedule_save(
+                actor=request.user, schedule=form.instance, bands=band_data
+            ),
+            form,
+            formset=bands,
+            formset_field="bands",
+        ):
             return redirect("manage-section", slug="fees")
     examples = []
     if pk and schedule.kind == FeeKind.BANDED:
@@ -442,24 +465,23 @@ def award_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form_kwargs={"languages": languages},
     )
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
-        try:
-            services.award_category_save(
+        chosen = [
+            c.as_criterion()
+            for c in criteria.forms
+            if c.cleaned_data and not c.cleaned_data.get("DELETE")
+        ]
+        if _saved(
+            request,
+            lambda: services.award_category_save(
                 actor=request.user,
                 category=form.instance,
-                criteria=[
-                    c.as_criterion()
-                    for c in criteria.forms
-                    if c.cleaned_data and not c.cleaned_data.get("DELETE")
-                ],
+                criteria=chosen,
                 jurors=form.cleaned_data["jurors"],
-            )
-        except ValidationError as error:
-            if "criteria" in error.message_dict:
-                criteria._non_form_errors = criteria.error_class(error.message_dict.pop("criteria"))
-            if error.message_dict:
-                apply_validation_error(form, ValidationError(error.message_dict))
-        else:
-            messages.success(request, _("Saved."))
+            ),
+            form,
+            formset=criteria,
+            formset_field="criteria",
+        ):
             return redirect("manage-section", slug="awards")
     return render(
         request,
@@ -504,17 +526,18 @@ def privacy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         text = form.translated_value("text")
-        try:
-            if statement.pk:
-                services.privacy_statement_update(
+        save = (
+            (
+                lambda: services.privacy_statement_update(
                     actor=request.user, statement=statement, text=text
                 )
-            else:
-                services.privacy_statement_draft(actor=request.user, text=text)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Saved as a draft. Publish it to put it in force."))
+            )
+            if statement.pk
+            else (lambda: services.privacy_statement_draft(actor=request.user, text=text))
+        )
+        if _saved(
+            request, save, form, message=_("Saved as a draft. Publish it to put it in force.")
+        ):
             return redirect("manage-privacy")
     return render(
         request,
@@ -549,18 +572,20 @@ def files_edit(request: HttpRequest) -> HttpResponse:
     if programme is None:
         raise Http404
     form = config_forms.ProgrammeFilesForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_files_upload(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            lambda: services.programme_files_upload(
                 actor=request.user,
                 symbol=form.cleaned_data.get("symbol") or None,
                 guidelines=form.cleaned_data.get("guidelines") or None,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("manage-files")
+            ),
+            form,
+        )
+    ):
+        return redirect("manage-files")
     return render(
         request,
         "configuration/files_form.html",
