@@ -167,6 +167,7 @@ class FeeSchedule(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=FeeKind.choices)
     flat_amount = models.DecimalField(
         _("annual fee"),
+        help_text=_("For a flat annual fee."),
         max_digits=12,
         decimal_places=2,
         null=True,
@@ -174,10 +175,15 @@ class FeeSchedule(models.Model):
         validators=[MinValueValidator(0)],
     )
     size_measure = models.CharField(
-        _("size measured by"), max_length=20, choices=SizeMeasure.choices, blank=True
+        _("size measured by"),
+        max_length=20,
+        choices=SizeMeasure.choices,
+        blank=True,
+        help_text=_("For fees banded by size; give the bands below."),
     )
     base_amount = models.DecimalField(
         _("base fee"),
+        help_text=_("For fees per inhabitant."),
         max_digits=12,
         decimal_places=2,
         null=True,

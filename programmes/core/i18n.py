@@ -80,8 +80,8 @@ LANGUAGE_CODES = ("da", "sv", "fi", "nb", "en")
 
 
 def language_name(code: str) -> str:
-    """A language's name in the active language (Django's own translations)."""
-    return str(translation.get_language_info(code)["name_translated"])
+    """A language's name in that language ("dansk", "suomi"), as language pickers show it."""
+    return str(translation.get_language_info(code)["name_local"])
 
 
 def validate_translations(value: Any) -> None:
