@@ -79,7 +79,8 @@ class ConfigurationViewSet(
     prefetch: tuple[str, ...] = ()
 
     def scoped_queryset(self, user: Any) -> QuerySet:
-        return self.model.objects.select_related(*self.related).prefetch_related(*self.prefetch)
+        rows = self.model.objects.prefetch_related(*self.prefetch)
+        return rows.select_related(*self.related) if self.related else rows
 
     def save(self, instance: models.Model, m2m: dict[str, Any]) -> models.Model:
         return services.configuration_save(actor=self.request.user, instance=instance, m2m=m2m)
