@@ -53,6 +53,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     *PEOPLE_APPS,
     "programmes.configuration",
+    "programmes.partners",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

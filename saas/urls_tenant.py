@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from programmes.configuration import api as configuration_api
 from programmes.configuration import views as configuration_views
+from programmes.partners import api as partners_api
+from programmes.partners import views as partner_views
 from programmes.people import api as people_api
 from programmes.people import views as people_views
 
@@ -25,6 +27,7 @@ for prefix, viewset in [
 ]:
     api_v1.register(prefix, viewset, basename=prefix)
 api_v1.register("people", people_api.PersonViewSet, basename="person")
+api_v1.register("partners", partners_api.PartnerViewSet, basename="partner")
 api_v1.register("invitations", people_api.InvitationViewSet, basename="invitation")
 
 urlpatterns = [
@@ -36,6 +39,8 @@ urlpatterns = [
         name="programme-guidelines",
     ),
     path("manage/", include("programmes.configuration.urls")),
+    path("apply/", partner_views.apply_view, name="partner-apply"),
+    path("partners/", include("programmes.partners.urls")),
     path("accounts/", include("allauth.urls")),
     path(
         "invitations/<str:token>/",

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django_tenants.utils import schema_context, tenant_context
 
 from programmes.configuration.models import ContactPerson, Programme, SigningRound
+from programmes.partners.models import Membership, Partner, Stage
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
 from tenants.models import Tenant
@@ -26,6 +27,13 @@ from tenants.services import OnboardingRequest, tenant_onboard
 from tests.integration.stack import Stack, running_stack
 
 PASSWORD = "correct-horse-battery-staple"
+# Valid business ids per country (python-stdnum), used by test partners.
+BUSINESS_IDS = {
+    "DK": ("30000005", "30000013", "30000021"),
+    "SE": ("5560000001", "5560000019", "5560000027"),
+    "NO": ("900000006", "900000014", "900000022"),
+    "FI": ("1000000-4", "1000001-2", "1000002-0"),
+}
 OPERATOR_EMAIL = "operator@platform.example"
 
 # The personas of every tenant, created in this order so their ids collide across tenants.
@@ -82,6 +90,20 @@ def _ensure_world(slug: str, marker: str, language: str, country: str) -> None:
                 signatory_name=f"{marker} mayor",
                 signatory_title={language: "Mayor"},
             )
+            partners = [
+                Partner.objects.create(
+                    name=f"{marker} {name}",
+                    business_id=business_id,
+                    kind="company",
+                    sector="services",
+                    language=language,
+                    stage=Stage.ACTIVE,
+                    stage_changed_at=timezone.now(),
+                )
+                for name, business_id in zip(
+                    ("partner", "other partner"), BUSINESS_IDS[country][:2], strict=True
+                )
+            ]
             for persona, role in PERSONAS:
                 user_create(
                     actor=None,
@@ -89,6 +111,15 @@ def _ensure_world(slug: str, marker: str, language: str, country: str) -> None:
                     password=PASSWORD,
                     role=role,
                     full_name=f"{marker} {persona}",
+                )
+            for persona, partner in (
+                ("partner_admin", partners[0]),
+                ("partner_member", partners[0]),
+                ("other_partner_member", partners[1]),
+            ):
+                email = f"{persona.replace('_', '-')}@{slug}.example"
+                Membership.objects.create(
+                    partner=partner, email=email, user=User.objects.get(email=email)
                 )
 
 

@@ -1,0 +1,50 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programmes.core.i18n import language_name
+from programmes.partners.models import EndReason, OrganisationKind, Sector, Stage
+
+
+class ApplicationForm(forms.Form):
+    name = forms.CharField(label=_("Organisation name"), max_length=200)
+    business_id = forms.CharField(label=_("Business id"), max_length=20)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=OrganisationKind.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    employees = forms.IntegerField(label=_("Number of employees"), min_value=0, required=False)
+    street = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    city = forms.CharField(label=_("Town or city"), max_length=100, required=False)
+    contact_name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail address"))
+    phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
+    language = forms.ChoiceField(label=_("Language for documents and e-mails"))
+    password = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [(code, language_name(code)) for code in languages]
+
+
+class WorkspaceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices]
+    )
+    unresponsive = forms.BooleanField(label=_("Only unresponsive"), required=False)
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    end_reason = forms.ChoiceField(
+        label=_("Why it ends"),
+        required=False,
+        choices=[(value, label) for value, label in EndReason.choices if value != "left"],
+    )

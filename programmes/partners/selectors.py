@@ -1,0 +1,51 @@
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from programmes.partners.models import Membership, Partner, StageChange
+from programmes.people.models import STAFF_ROLES
+
+
+def partners_visible_to(viewer: Any) -> QuerySet[Partner]:
+    """Staff see every partner of the programme; a partner's people only their own."""
+    if not viewer.is_authenticated:
+        return Partner.objects.none()
+    if viewer.role in STAFF_ROLES:
+        return Partner.objects.all()
+    return Partner.objects.filter(memberships__user=viewer)
+
+
+def get_partner_for_user(viewer: Any, partner_id: int) -> Partner:
+    """The same 404 whether the partner does not exist or is not the viewer's."""
+    partner = partners_visible_to(viewer).select_related("tier").filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def partners_for_workspace(
+    *, stage: str = "", query: str = "", unresponsive: bool = False
+) -> QuerySet[Partner]:
+    rows = Partner.objects.select_related("tier")
+    if stage:
+        rows = rows.filter(stage=stage)
+    if unresponsive:
+        rows = rows.filter(unresponsive=True)
+    if query:
+        rows = rows.filter(
+            Q(name__icontains=query)
+            | Q(business_id__icontains=query)
+            | Q(city__icontains=query)
+            | Q(contacts__email__icontains=query)
+        ).distinct()
+    return rows.order_by("name")
+
+
+def partner_timeline(partner: Partner) -> QuerySet[StageChange]:
+    return partner.stage_changes.all()
+
+
+def partner_of_user(user: Any) -> Partner | None:
+    membership = Membership.objects.select_related("partner").filter(user=user).first()
+    return membership.partner if membership else None

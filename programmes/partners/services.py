@@ -1,0 +1,160 @@
+"""Changes to partners: applying, and the steps of the journey that carry more than a stage."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programmes.core.audit import audit_record
+from programmes.core.i18n import current_tenant
+from programmes.core.tasks import enqueue_after_commit
+from programmes.partners.business_ids import business_id_clean
+from programmes.partners.journey import partner_transition
+from programmes.partners.models import (
+    EndReason,
+    Membership,
+    OrganisationKind,
+    Partner,
+    PartnerContact,
+    Sector,
+    Stage,
+    StageChange,
+)
+from programmes.people.models import Role, User
+
+
+@dataclass(frozen=True)
+class Application:
+    name: str
+    business_id: str
+    kind: str
+    sector: str
+    contact_name: str
+    email: str
+    password: str
+    language: str
+    employees: int | None = None
+    inhabitants: int | None = None
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+
+
+def partner_apply(*, application: Application) -> tuple[Partner, User]:
+    """A new organisation applies: its record, its first contact and the applicant's account
+    (partner admin). Staff are told by e-mail; the application waits in their review list.
+    A second application with the same business id is refused."""
+    tenant = current_tenant()
+    errors: dict[str, list[str]] = {}
+    try:
+        business_id = business_id_clean(application.business_id, tenant.country)
+    except ValidationError as error:
+        errors["business_id"] = error.messages
+    else:
+        if Partner.objects.filter(business_id=business_id).exists():
+            errors["business_id"] = [
+                _("An organisation with this business id has already applied or is a partner.")
+            ]
+    email = application.email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        errors["email"] = [_("Someone with this e-mail address already has an account.")]
+    if application.kind not in OrganisationKind.values:
+        errors["kind"] = [_("Choose a kind of organisation.")]
+    if application.sector not in Sector.values:
+        errors["sector"] = [_("Choose a sector.")]
+    if application.language not in tenant.languages:
+        errors["language"] = [_("Choose one of the programme's languages.")]
+    if not application.name.strip():
+        errors["name"] = [_("Give the organisation's name.")]
+    candidate = User(email=email, full_name=application.contact_name)
+    try:
+        validate_password(application.password, user=candidate)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    from programmes.partners.tasks import notify_staff_of_application
+
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email,
+            application.password,
+            full_name=application.contact_name.strip(),
+            role=Role.PARTNER_ADMIN,
+            language=application.language,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+        partner = Partner.objects.create(
+            name=application.name.strip(),
+            business_id=business_id,
+            kind=application.kind,
+            sector=application.sector,
+            employees=application.employees,
+            inhabitants=application.inhabitants,
+            street=application.street.strip(),
+            postcode=application.postcode.strip(),
+            city=application.city.strip(),
+            language=application.language,
+            stage=Stage.APPLIED,
+            stage_changed_at=timezone.now(),
+        )
+        PartnerContact.objects.create(
+            partner=partner, name=user.full_name, email=email, phone=application.phone.strip()
+        )
+        Membership.objects.create(partner=partner, email=email, user=user)
+        StageChange.objects.create(
+            partner=partner, to_stage=Stage.APPLIED, actor=user, actor_label=email
+        )
+        audit_record(
+            actor=user,
+            action="partner.applied",
+            target=partner,
+            data={"name": partner.name, "business_id": business_id},
+        )
+        enqueue_after_commit(notify_staff_of_application, partner.pk)
+    return partner, user
+
+
+def partner_terminate(*, actor: Any, partner: Partner, end_reason: str, reason: str) -> Partner:
+    """The municipality ends a partnership; the partner's contacts are told why."""
+    if end_reason not in EndReason.values or end_reason == EndReason.LEFT:
+        raise ValidationError({"end_reason": [_("Choose why the partnership ends.")]})
+    from programmes.partners.tasks import notify_partner_of_ending
+
+    with transaction.atomic():
+        partner = partner_transition(
+            actor=actor,
+            partner=partner,
+            action="terminate",
+            reason=reason,
+            end_reason=end_reason,
+        )
+        enqueue_after_commit(notify_partner_of_ending, partner.pk)
+    return partner
+
+
+def partner_leave(*, actor: Any, partner: Partner, reason: str = "") -> Partner:
+    return partner_transition(
+        actor=actor, partner=partner, action="leave", reason=reason, end_reason=EndReason.LEFT
+    )
+
+
+def partner_sign(*, actor: Any, partner: Partner, signed_on: Any = None) -> Partner:
+    """Staff record the signing: the partner becomes active, with the date and the privacy
+    statement version in force, which it accepted by signing."""
+    from programmes.configuration.selectors import privacy_statement_in_force
+
+    return partner_transition(
+        actor=actor,
+        partner=partner,
+        action="sign",
+        joined_on=signed_on or timezone.localdate(),
+        privacy_statement=privacy_statement_in_force(),
+        unresponsive=False,
+    )

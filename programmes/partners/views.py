@@ -1,0 +1,105 @@
+"""Applying (public) and the staff workspace for partners."""
+
+from dataclasses import fields as dataclass_fields
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from programmes.core.forms import apply_validation_error
+from programmes.core.i18n import current_tenant
+from programmes.core.views import role_required
+from programmes.partners import selectors, services
+from programmes.partners.business_ids import NAMES
+from programmes.partners.forms import ApplicationForm, TransitionForm, WorkspaceFilterForm
+from programmes.partners.journey import IllegalTransition, allowed_actions, partner_transition
+from programmes.partners.models import Stage
+
+staff_required = role_required("municipal_admin", "municipal_staff")
+APPLICATION_FIELDS = {field.name for field in dataclass_fields(services.Application)}
+
+
+@never_cache
+@sensitive_post_parameters("password")
+def apply_view(request: HttpRequest) -> HttpResponse:
+    tenant = current_tenant()
+    form = ApplicationForm(
+        request.POST or None,
+        languages=tenant.languages,
+        initial={"language": request.LANGUAGE_CODE},
+    )
+    form.fields["business_id"].help_text = NAMES[tenant.country]
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key in APPLICATION_FIELDS}
+        try:
+            _partner, user = services.partner_apply(application=services.Application(**data))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, _("Thank you! Your application has been received."))
+            return redirect("home")
+    return render(request, "partners/apply.html", {"form": form})
+
+
+@staff_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.partners_for_workspace(
+        stage=filters.get("stage", ""),
+        query=filters.get("q", ""),
+        unresponsive=filters.get("unresponsive", False),
+    )
+    return render(
+        request,
+        "partners/workspace.html",
+        {
+            "form": form,
+            "partners": rows[:200],
+            "applications": selectors.partners_for_workspace(stage=Stage.APPLIED)[:50],
+        },
+    )
+
+
+@staff_required
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.get_partner_for_user(request.user, pk)
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        try:
+            if action == "terminate":
+                services.partner_terminate(
+                    actor=request.user,
+                    partner=partner,
+                    reason=reason,
+                    end_reason=form.cleaned_data["end_reason"],
+                )
+            elif action == "sign":
+                services.partner_sign(actor=request.user, partner=partner)
+            else:
+                partner_transition(
+                    actor=request.user, partner=partner, action=action, reason=reason
+                )
+        except (IllegalTransition, ValidationError) as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("partner-detail", pk=partner.pk)
+    return render(
+        request,
+        "partners/detail.html",
+        {
+            "partner": partner,
+            "form": form,
+            "actions": allowed_actions(actor=request.user, partner=partner),
+            "timeline": selectors.partner_timeline(partner).select_related("actor"),
+            "contacts": partner.contacts.all(),
+        },
+    )
