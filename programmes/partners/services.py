@@ -158,3 +158,55 @@ def partner_sign(*, actor: Any, partner: Partner, signed_on: Any = None) -> Part
         privacy_statement=privacy_statement_in_force(),
         unresponsive=False,
     )
+
+
+def partner_create_at_stage(
+    *,
+    actor: Any,
+    name: str,
+    business_id: str,
+    kind: str,
+    sector: str,
+    language: str,
+    stage: str,
+    reason: str,
+    **fields: Any,
+) -> Partner:
+    """Bring an existing partner over at the stage it has reached (imports, demo data): one
+    timeline entry from nothing to ``stage``, with the reason it was brought over."""
+    tenant = current_tenant()
+    partner = Partner(
+        name=name,
+        business_id=business_clean_or_raise(business_id, tenant.country),
+        kind=kind,
+        sector=sector,
+        language=language,
+        stage=stage,
+        stage_changed_at=timezone.now(),
+        **fields,
+    )
+    partner.full_clean()
+    with transaction.atomic():
+        partner.save()
+        StageChange.objects.create(
+            partner=partner,
+            to_stage=stage,
+            actor=actor,
+            actor_label=actor.email if actor else "system",
+            reason=reason,
+        )
+        audit_record(
+            actor=actor,
+            action="partner.created",
+            target=partner,
+            reason=reason,
+            data={"stage": stage},
+        )
+    return partner
+
+
+def business_clean_or_raise(value: str, country: str) -> str:
+    try:
+        return business_id_clean(value, country)
+    except ValidationError as error:
+        raise ValidationError({"business_id": error.messages}) from None

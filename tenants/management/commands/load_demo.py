@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from programmes.partners.demo import demo_partners_create
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
 from tenants import services
@@ -13,6 +14,8 @@ from tenants.selectors import tenant_by_slug, tenant_url
 
 DEMO_PASSWORD = "klimapartner-demo"  # noqa: S105  (printed for the demo; refused in production)
 OPERATOR_EMAIL = "operator@klimapartner.example"
+# Partners per demo tenant, in every stage of the journey.
+DEMO_PARTNERS = {"hjorring": 47, "porvoo": 25, "ostfold": 55, "klimatkommunerna": 14}
 
 DEMO_TENANTS = [
     services.OnboardingRequest(
@@ -82,6 +85,12 @@ class Command(BaseCommand):
                 tenant = services.tenant_onboard(actor=None, request=request)
             admin_email = f"admin@{request.slug}.example"
             with tenant_context(tenant):
+                demo_partners_create(
+                    country=request.country,
+                    language=request.language,
+                    count=DEMO_PARTNERS[request.slug],
+                    municipalities=request.slug == "klimatkommunerna",
+                )
                 if not User.objects.filter(email=admin_email).exists():
                     user_create(
                         actor=None,
