@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from programmes.configuration import services
 from programmes.configuration.fees import fee_quote
 from programmes.configuration.models import (
+    AWARD_CATEGORY_FIELDS,
     FEE_SCHEDULE_FIELDS,
     PROGRAMME_PROFILE_FIELDS,
     AwardCategory,
@@ -244,19 +245,7 @@ class AwardCategorySerializer(ConfigurationSerializer):
 
     class Meta:
         model = AwardCategory
-        fields = [
-            "id",
-            "name",
-            "description",
-            "prize_text",
-            "nomination_opens",
-            "nomination_closes",
-            "nominators",
-            "previous_winners_excluded",
-            "municipal_units_excluded",
-            "jurors",
-            "criteria",
-        ]
+        fields = ["id", *AWARD_CATEGORY_FIELDS, "criteria"]
 
 
 class AwardCategoryViewSet(ConfigurationViewSet):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programmes.configuration.models import (
+    AWARD_CATEGORY_FIELDS,
     FEE_SCHEDULE_FIELDS,
     PROGRAMME_PROFILE_FIELDS,
     AwardCategory,
@@ -128,17 +129,7 @@ class AwardCategoryForm(ConfigurationForm):
 
     class Meta:
         model = AwardCategory
-        fields = [
-            "name",
-            "description",
-            "prize_text",
-            "nomination_opens",
-            "nomination_closes",
-            "nominators",
-            "previous_winners_excluded",
-            "municipal_units_excluded",
-            "jurors",
-        ]
+        fields = AWARD_CATEGORY_FIELDS
         widgets = {
             "nomination_opens": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "nomination_closes": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -438,6 +438,19 @@ class AwardCategory(models.Model):
             raise ValidationError({"nominators": _("Choose who may nominate.")})
 
 
+AWARD_CATEGORY_FIELDS = (
+    "name",
+    "description",
+    "prize_text",
+    "nomination_opens",
+    "nomination_closes",
+    "nominators",
+    "previous_winners_excluded",
+    "municipal_units_excluded",
+    "jurors",
+)
+
+
 class ScoringCriterion(models.Model):
     category = models.ForeignKey(AwardCategory, on_delete=models.CASCADE, related_name="criteria")
     name = TranslatedField(_("criterion"), blank=False)
