@@ -248,7 +248,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "tenants.models.Language.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "tenants.models.Language.choices",
+        "StageEnum": "programmes.partners.models.Stage.choices",
+    },
 }
 
 # --- Background work: Celery with tenant-schemas-celery (see saas/celery.py).
