@@ -22,7 +22,7 @@ def application_received(*, partner_id: int) -> int:
             template="partners/email/application_received",
             context={
                 "partner": partner,
-                "url": absolute_url(reverse("partner-detail", args=[partner.pk])),
+                "url": absolute_url(reverse("workspace-partner", args=[partner.pk])),
             },
         )
     return len(staff)

@@ -4,5 +4,5 @@ from programmes.partners import views
 
 urlpatterns = [
     path("", views.workspace, name="partner-workspace"),
-    path("<int:pk>/", views.partner_detail, name="partner-detail"),
+    path("<int:pk>/", views.partner_detail, name="workspace-partner"),
 ]

@@ -91,14 +91,18 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("partner-detail", pk=partner.pk)
+            return redirect("workspace-partner", pk=partner.pk)
     return render(
         request,
         "partners/detail.html",
         {
             "partner": partner,
             "form": form,
-            "actions": allowed_actions(actor=request.user, partner=partner),
+            # One form per next step, each with its own field ids.
+        "steps": [
+            (action, TransitionForm(initial={"action": action}, auto_id=f"id_{action}_%s"))
+            for action in allowed_actions(actor=request.user, partner=partner)
+        ],
             "timeline": selectors.partner_timeline(partner).select_related("actor"),
             "contacts": partner.contacts.all(),
         },

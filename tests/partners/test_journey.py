@@ -269,3 +269,12 @@ def test_steps_through_the_api(alpha: World) -> None:
         client_for(alpha, "municipal_staff").get(f"/api/v1/partners/{partner.pk}/timeline/").json()
     )
     assert timeline[0]["to_stage"] == "ended"
+
+
+def test_the_staff_e_mail_links_to_the_workspace_page(alpha: World) -> None:
+    from programmes.partners.notifications import application_received
+
+    with tenant_context(alpha.tenant):
+        partner = Partner.objects.get(name="ALPHA-MARKER partner")
+        application_received(partner_id=partner.pk)
+    assert f"http://alpha.localhost/partners/{partner.pk}/" in mail.outbox[0].body
