@@ -99,10 +99,10 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": partner,
             "form": form,
             # One form per next step, each with its own field ids.
-        "steps": [
-            (action, TransitionForm(initial={"action": action}, auto_id=f"id_{action}_%s"))
-            for action in allowed_actions(actor=request.user, partner=partner)
-        ],
+            "steps": [
+                (action, TransitionForm(initial={"action": action}, auto_id=f"id_{action}_%s"))
+                for action in allowed_actions(actor=request.user, partner=partner)
+            ],
             "timeline": selectors.partner_timeline(partner).select_related("actor"),
             "contacts": partner.contacts.all(),
         },
