@@ -41,6 +41,7 @@ urlpatterns = [
     path("manage/", include("programmes.configuration.urls")),
     path("apply/", partner_views.apply_view, name="partner-apply"),
     path("partners/", include("programmes.partners.urls")),
+    path("my-partnership/", partner_views.my_partnership, name="my-partnership"),
     path("accounts/", include("allauth.urls")),
     path(
         "invitations/<str:token>/",

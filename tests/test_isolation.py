@@ -48,6 +48,7 @@ TENANT_PAGES = [
     "/api/v1/contacts/1/",
     "/api/v1/signing-rounds/1/",
     "/apply/",
+    "/my-partnership/",
     "/partners/",
     "/partners/1/",
     "/api/v1/partners/",

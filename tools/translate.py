@@ -1,4 +1,5 @@
-"""Fill msgstr in the four catalogues from a JSON file of {msgid: {lang: text}}.
+"""Fill msgstr in the four catalogues from a JSON file of {msgid: {lang: text}}
+(a [singular, plural] list for plural messages).
 
     python tools/translate.py translations.json
 
@@ -22,9 +23,13 @@ def main(path: str) -> int:
         for entry in catalogue:
             text = translations.get(entry.msgid, {}).get(language)
             if text:
-                entry.msgstr = text
+                if isinstance(text, list):  # plural forms: [singular, plural]
+                    entry.msgstr_plural = dict(enumerate(text))
+                else:
+                    entry.msgstr = text
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = None
         catalogue.save()
         left = [entry.msgid for entry in catalogue.untranslated_entries()]
         print(f"{language}: {len(left)} untranslated", *left[:5], sep="\n  " if left else " ")

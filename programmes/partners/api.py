@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from programmes.configuration.api import django_errors
+from programmes.configuration.models import SigningRound
 from programmes.core.api import TenantScopedViewSet
 from programmes.partners import selectors, services
 from programmes.partners.journey import TRANSITIONS, allowed_actions, partner_transition
@@ -62,6 +64,11 @@ class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(TRANSITIONS))
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     end_reason = serializers.ChoiceField(choices=EndReason.choices, required=False)
+    signing_round = serializers.PrimaryKeyRelatedField(
+        queryset=SigningRound.objects.all(),
+        required=False,
+        help_text="The signing round to book (action book).",
+    )
 
 
 class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
@@ -89,6 +96,14 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantSco
                 )
             elif data["action"] == "sign":
                 partner = services.partner_sign(actor=request.user, partner=partner)
+            elif data["action"] == "book":
+                if "signing_round" not in data:
+                    raise DjangoValidationError({"signing_round": [_("Choose a signing round.")]})
+                partner = services.partner_book(
+                    actor=request.user, partner=partner, signing_round=data["signing_round"]
+                )
+            elif data["action"] == "cancel_booking":
+                partner = services.partner_cancel_booking(actor=request.user, partner=partner)
             elif data["action"] == "leave":
                 partner = services.partner_leave(
                     actor=request.user, partner=partner, reason=data["reason"]

@@ -210,3 +210,26 @@ def business_clean_or_raise(value: str, country: str) -> str:
         return business_id_clean(value, country)
     except ValidationError as error:
         raise ValidationError({"business_id": error.messages}) from None
+
+
+def partner_book(*, actor: Any, partner: Partner, signing_round: Any) -> Partner:
+    """Book the partner on a signing round. Places are counted under a lock on the round, so
+    two partners booking the last place at once cannot both get it."""
+    from programmes.configuration.models import SigningRound
+
+    with transaction.atomic():
+        signing_round = SigningRound.objects.select_for_update().get(pk=signing_round.pk)
+        if not signing_round.booking_open or signing_round.starts_at <= timezone.now():
+            raise ValidationError({"signing_round": [_("This signing round is not open.")]})
+        taken = Partner.objects.filter(signing_round=signing_round, stage=Stage.BOOKED).count()
+        if taken >= signing_round.capacity:
+            raise ValidationError({"signing_round": [_("This signing round is full.")]})
+        return partner_transition(
+            actor=actor, partner=partner, action="book", signing_round=signing_round
+        )
+
+
+def partner_cancel_booking(*, actor: Any, partner: Partner) -> Partner:
+    return partner_transition(
+        actor=actor, partner=partner, action="cancel_booking", signing_round=None
+    )

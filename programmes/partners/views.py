@@ -4,13 +4,14 @@ from dataclasses import fields as dataclass_fields
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from programmes.configuration.models import SigningRound
 from programmes.core.forms import apply_validation_error
 from programmes.core.i18n import current_tenant
 from programmes.core.views import role_required
@@ -81,6 +82,15 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=reason,
                     end_reason=form.cleaned_data["end_reason"],
                 )
+            elif action == "book":
+                chosen = SigningRound.objects.filter(
+                    pk=request.POST.get("signing_round") or 0
+                ).first()
+                if chosen is None:
+                    raise ValidationError(_("Choose a signing round."))
+                services.partner_book(actor=request.user, partner=partner, signing_round=chosen)
+            elif action == "cancel_booking":
+                services.partner_cancel_booking(actor=request.user, partner=partner)
             elif action == "sign":
                 services.partner_sign(actor=request.user, partner=partner)
             else:
@@ -103,7 +113,49 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (action, TransitionForm(initial={"action": action}, auto_id=f"id_{action}_%s"))
                 for action in allowed_actions(actor=request.user, partner=partner)
             ],
+            "signing_rounds": selectors.signing_rounds_with_places(),
             "timeline": selectors.partner_timeline(partner).select_related("actor"),
             "contacts": partner.contacts.all(),
+        },
+    )
+
+
+@role_required("partner_admin", "partner_member")
+def my_partnership(request: HttpRequest) -> HttpResponse:
+    """The partner's own page: where it stands, its timeline, and the steps it can take."""
+    partner = selectors.partner_of_user(request.user)
+    if partner is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        if request.user.role != "partner_admin":
+            raise PermissionDenied
+        step = request.POST.get("action", "")
+        try:
+            if step == "book":
+                chosen = get_object_or_404(SigningRound, pk=request.POST.get("signing_round") or 0)
+                services.partner_book(actor=request.user, partner=partner, signing_round=chosen)
+            elif step == "cancel_booking":
+                services.partner_cancel_booking(actor=request.user, partner=partner)
+            elif step == "leave":
+                services.partner_leave(
+                    actor=request.user, partner=partner, reason=request.POST.get("reason", "")
+                )
+            else:
+                raise IllegalTransition(_("You may not take this step."))
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("my-partnership")
+    return render(
+        request,
+        "partners/my_partnership.html",
+        {
+            "partner": partner,
+            "error": error,
+            "actions": allowed_actions(actor=request.user, partner=partner),
+            "signing_rounds": selectors.signing_rounds_with_places(),
+            "timeline": selectors.partner_timeline(partner),
         },
     )
