@@ -42,6 +42,8 @@ urlpatterns = [
     path("apply/", partner_views.apply_view, name="partner-apply"),
     path("partners/", include("programmes.partners.urls")),
     path("my-partnership/", partner_views.my_partnership, name="my-partnership"),
+    path("my-partnership/profile/", partner_views.my_profile, name="my-profile"),
+    path("partner-logos/<int:pk>/", partner_views.partner_logo, name="partner-logo"),
     path("accounts/", include("allauth.urls")),
     path(
         "invitations/<str:token>/",

@@ -49,6 +49,8 @@ TENANT_PAGES = [
     "/api/v1/signing-rounds/1/",
     "/apply/",
     "/my-partnership/",
+    "/my-partnership/profile/",
+    "/partner-logos/1/",
     "/partners/",
     "/partners/1/",
     "/api/v1/partners/",

@@ -3,8 +3,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programmes.core.forms import TranslatedFieldsFormMixin
 from programmes.core.i18n import language_name
-from programmes.partners.models import EndReason, OrganisationKind, Sector, Stage
+from programmes.partners.models import (
+    ContactRole,
+    EndReason,
+    OrganisationKind,
+    Partner,
+    Sector,
+    Stage,
+)
 
 
 class ApplicationForm(forms.Form):
@@ -47,4 +55,67 @@ class TransitionForm(forms.Form):
         label=_("Why it ends"),
         required=False,
         choices=[(value, label) for value, label in EndReason.choices if value != "left"],
+    )
+
+
+class PartnerProfileForm(TranslatedFieldsFormMixin, forms.ModelForm):
+    long_texts = ("description",)
+    public_fields = forms.MultipleChoiceField(
+        label=_("Show publicly"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("description", _("Description")),
+            ("website", _("Website")),
+            ("logo", _("Logo")),
+            ("sector", _("Sector")),
+            ("city", _("Town or city")),
+            ("goals", _("Goals and progress")),
+            ("contacts", _("Contacts")),
+        ],
+    )
+    logo_upload = forms.FileField(
+        label=_("New logo (PNG or SVG, at most 2 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/svg+xml"}),
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "website",
+            "street",
+            "postcode",
+            "city",
+            "employees",
+            "sector",
+            "description",
+            "language",
+            "public_fields",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language for documents and e-mails"),
+            choices=[(code, language_name(code)) for code in self.languages],
+        )
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ContactRole.choices)
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True)
+
+
+class ColleagueForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("partner_member", _("Partner member")), ("partner_admin", _("Partner admin"))],
     )

@@ -58,7 +58,9 @@ def _side(actor: Any, partner: Partner) -> str | None:
         return STAFF  # the system: imports, the worker
     if actor.role in {"municipal_admin", "municipal_staff"}:
         return STAFF
-    membership = getattr(actor, "membership", None)
+    from programmes.partners.selectors import membership_of_user
+
+    membership = membership_of_user(actor)
     if membership is not None and membership.partner_id == partner.pk:
         return PARTNER
     return None

@@ -13,7 +13,8 @@ def partners_visible_to(viewer: Any) -> QuerySet[Partner]:
         return Partner.objects.none()
     if viewer.role in STAFF_ROLES:
         return Partner.objects.all()
-    return Partner.objects.filter(memberships__user=viewer)
+    membership = membership_of_user(viewer)
+    return Partner.objects.filter(pk=membership.partner_id if membership else None)
 
 
 def get_partner_for_user(viewer: Any, partner_id: int) -> Partner:
@@ -46,8 +47,20 @@ def partner_timeline(partner: Partner) -> QuerySet[StageChange]:
     return partner.stage_changes.all()
 
 
+def membership_of_user(user: Any) -> Membership | None:
+    """The user's membership: linked to the account, or by address for an invited colleague
+    whose account was made from the invitation."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("partner")
+        .filter(Q(user=user) | Q(user__isnull=True, email=user.email))
+        .first()
+    )
+
+
 def partner_of_user(user: Any) -> Partner | None:
-    membership = Membership.objects.select_related("partner").filter(user=user).first()
+    membership = membership_of_user(user)
     return membership.partner if membership else None
 
 

@@ -233,3 +233,69 @@ def partner_cancel_booking(*, actor: Any, partner: Partner) -> Partner:
     return partner_transition(
         actor=actor, partner=partner, action="cancel_booking", signing_round=None
     )
+
+
+def partner_profile_update(
+    *, actor: Any, partner: Partner, logo: Any = None, contacts: list[dict[str, Any]] | None = None
+) -> Partner:
+    """A partner admin keeps the organisation's profile: its data, logo (checked by
+    content), what is public, and its contact persons (replaced by ``contacts`` if given)."""
+    from django.core.files.base import ContentFile
+
+    from programmes.core.uploads import check_image, safe_name
+
+    errors: dict[str, list[str]] = {}
+    checked = None
+    if logo is not None:
+        try:
+            checked = check_image(logo)
+        except ValidationError as error:
+            errors["logo"] = error.messages
+    try:
+        partner.full_clean(exclude=["logo"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if contacts is not None and not any(c.get("role") == "main" for c in contacts):
+        errors["contacts"] = [_("Give at least one main contact.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if checked is not None:
+            old_name = partner.logo.name
+            partner.logo.save(safe_name("logo", checked), ContentFile(checked.content), save=False)
+            if old_name:
+                storage = partner.logo.storage
+                transaction.on_commit(lambda: storage.delete(old_name))
+        partner.save()
+        if contacts is not None:
+            partner.contacts.all().delete()
+            PartnerContact.objects.bulk_create(
+                PartnerContact(partner=partner, **contact) for contact in contacts
+            )
+        audit_record(
+            actor=actor,
+            action="partner.profile_updated",
+            target=partner,
+            data={
+                "public_fields": partner.public_fields,
+                "contacts": len(contacts) if contacts is not None else None,
+            },
+        )
+    return partner
+
+
+def partner_invite_colleague(*, actor: Any, partner: Partner, email: str, role: str) -> Any:
+    """Invite a colleague to the partner's account; the membership waits for the address."""
+    from programmes.people.services import invitation_create
+
+    if role not in {Role.PARTNER_ADMIN, Role.PARTNER_MEMBER}:
+        raise ValidationError({"role": [_("This role cannot be given here.")]})
+    email = email.strip().lower()
+    if Membership.objects.filter(email=email).exists():
+        raise ValidationError({"email": [_("This person already belongs to a partner.")]})
+    with transaction.atomic():
+        invitation = invitation_create(
+            actor=actor, email=email, role=role, language=partner.language
+        )
+        Membership.objects.create(partner=partner, email=email)
+    return invitation

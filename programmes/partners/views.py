@@ -14,12 +14,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from programmes.configuration.models import SigningRound
 from programmes.core.forms import apply_validation_error
 from programmes.core.i18n import current_tenant
-from programmes.core.views import role_required
+from programmes.core.views import role_required, stored_file_response
 from programmes.partners import selectors, services
 from programmes.partners.business_ids import NAMES
-from programmes.partners.forms import ApplicationForm, TransitionForm, WorkspaceFilterForm
+from programmes.partners.forms import (
+    ApplicationForm,
+    ColleagueForm,
+    ContactFormSet,
+    PartnerProfileForm,
+    TransitionForm,
+    WorkspaceFilterForm,
+)
 from programmes.partners.journey import IllegalTransition, allowed_actions, partner_transition
-from programmes.partners.models import Stage
+from programmes.partners.models import Partner, Stage
 
 staff_required = role_required("municipal_admin", "municipal_staff")
 APPLICATION_FIELDS = {field.name for field in dataclass_fields(services.Application)}
@@ -158,4 +165,86 @@ def my_partnership(request: HttpRequest) -> HttpResponse:
             "signing_rounds": selectors.signing_rounds_with_places(),
             "timeline": selectors.partner_timeline(partner),
         },
+    )
+
+
+@role_required("partner_admin")
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """The partner admin keeps the organisation's profile and contacts and invites colleagues."""
+    partner = selectors.partner_of_user(request.user)
+    if partner is None:
+        raise Http404
+    languages = current_tenant().languages
+    posted = request.POST if request.POST.get("form") == "profile" else None
+    form = PartnerProfileForm(posted, request.FILES or None, instance=partner, languages=languages)
+    contacts = ContactFormSet(
+        posted,
+        prefix="contacts",
+        initial=[
+            {"name": c.name, "email": c.email, "phone": c.phone, "role": c.role}
+            for c in partner.contacts.all()
+        ],
+    )
+    colleague = ColleagueForm(request.POST if request.POST.get("form") == "colleague" else None)
+    if posted is not None and form.is_valid() and contacts.is_valid():
+        kept = [
+            c.cleaned_data
+            for c in contacts.forms
+            if c.cleaned_data and not c.cleaned_data.get("DELETE")
+        ]
+        for contact in kept:
+            contact.pop("DELETE", None)
+        try:
+            services.partner_profile_update(
+                actor=request.user,
+                partner=form.instance,
+                logo=form.cleaned_data.get("logo_upload") or None,
+                contacts=kept,
+            )
+        except ValidationError as error:
+            if "contacts" in getattr(error, "error_dict", {}):
+                contacts._non_form_errors = contacts.error_class(error.message_dict["contacts"])
+            else:
+                apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("my-profile")
+    if colleague.is_bound and colleague.is_valid():
+        try:
+            services.partner_invite_colleague(
+                actor=request.user, partner=partner, **colleague.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(colleague, error)
+        else:
+            messages.success(request, _("The invitation is on its way."))
+            return redirect("my-profile")
+    return render(
+        request,
+        "partners/my_profile.html",
+        {
+            "partner": partner,
+            "form": form,
+            "contacts": contacts,
+            "colleague": colleague,
+            "members": partner.memberships.select_related("user"),
+        },
+    )
+
+
+def partner_logo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner's logo: public only if the partner chose to show it; its own people and
+    staff always see it."""
+    partner = get_object_or_404(Partner, pk=pk)
+    visible = (
+        "logo" in partner.public_fields
+        or selectors.partners_visible_to(request.user).filter(pk=pk).exists()
+    )
+    if not visible or not partner.logo:
+        raise Http404
+    extension = partner.logo.name.rsplit(".", 1)[-1]
+    return stored_file_response(
+        partner.logo,
+        "image/svg+xml" if extension == "svg" else "image/png",
+        download_name=f"logo.{extension}",
     )
