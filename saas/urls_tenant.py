@@ -23,6 +23,7 @@ for prefix, viewset in [
     ("signing-rounds", configuration_api.SigningRoundViewSet),
     ("award-categories", configuration_api.AwardCategoryViewSet),
     ("annual-wheel", configuration_api.WheelActivityViewSet),
+    ("assessment-questions", configuration_api.AssessmentQuestionViewSet),
     ("privacy-statements", configuration_api.PrivacyStatementViewSet),
 ]:
     api_v1.register(prefix, viewset, basename=prefix)
@@ -43,6 +44,7 @@ urlpatterns = [
     path("partners/", include("programmes.partners.urls")),
     path("my-partnership/", partner_views.my_partnership, name="my-partnership"),
     path("my-partnership/profile/", partner_views.my_profile, name="my-profile"),
+    path("my-partnership/assessment/", partner_views.my_assessment, name="my-assessment"),
     path("partner-logos/<int:pk>/", partner_views.partner_logo, name="partner-logo"),
     path("accounts/", include("allauth.urls")),
     path(

@@ -21,6 +21,7 @@ CONFIGURATION_API = [
     "signing-rounds",
     "award-categories",
     "annual-wheel",
+    "assessment-questions",
     "privacy-statements",
 ]
 TENANT_PAGES = [
@@ -50,6 +51,7 @@ TENANT_PAGES = [
     "/apply/",
     "/my-partnership/",
     "/my-partnership/profile/",
+    "/my-partnership/assessment/",
     "/partner-logos/1/",
     "/partners/",
     "/partners/1/",

@@ -19,6 +19,7 @@ from programmes.configuration.models import (
     AWARD_CATEGORY_FIELDS,
     FEE_SCHEDULE_FIELDS,
     PROGRAMME_PROFILE_FIELDS,
+    AssessmentQuestion,
     AwardCategory,
     CertificationRule,
     CertificationScheme,
@@ -138,6 +139,9 @@ SigningRoundSerializer = _serializer(
         "booking_open",
     ],
 )
+AssessmentQuestionSerializer = _serializer(
+    AssessmentQuestion, ["theme", "text", "answer_type", "unit", "suggestion", "order"]
+)
 WheelActivitySerializer = _serializer(WheelActivity, ["title", "description", "kind", "month"])
 
 
@@ -167,6 +171,10 @@ class SigningRoundViewSet(ConfigurationViewSet):
 
     def save(self, instance: models.Model, m2m: dict[str, Any]) -> models.Model:
         return services.signing_round_save(actor=self.request.user, signing_round=instance)
+
+
+class AssessmentQuestionViewSet(ConfigurationViewSet):
+    model, serializer_class = AssessmentQuestion, AssessmentQuestionSerializer
 
 
 class WheelActivityViewSet(ConfigurationViewSet):

@@ -7,6 +7,7 @@ from programmes.configuration.models import (
     AWARD_CATEGORY_FIELDS,
     FEE_SCHEDULE_FIELDS,
     PROGRAMME_PROFILE_FIELDS,
+    AssessmentQuestion,
     AwardCategory,
     Benefit,
     CertificationRule,
@@ -176,6 +177,14 @@ class WheelActivityForm(ConfigurationForm):
     class Meta:
         model = WheelActivity
         fields = ["title", "description", "kind", "month"]
+
+
+class AssessmentQuestionForm(ConfigurationForm):
+    long_texts = ("suggestion",)
+
+    class Meta:
+        model = AssessmentQuestion
+        fields = ["theme", "text", "answer_type", "unit", "suggestion", "order"]
 
 
 class PrivacyStatementForm(ConfigurationForm):

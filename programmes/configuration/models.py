@@ -511,3 +511,38 @@ class PrivacyStatement(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+class Theme(models.TextChoices):
+    ENERGY = "energy", _("Energy")
+    TRANSPORT = "transport", _("Transport")
+    WASTE = "waste", _("Waste and resources")
+    PROCUREMENT = "procurement", _("Procurement")
+    BUILDINGS = "buildings", _("Buildings")
+    FOOD = "food", _("Food")
+    MANAGEMENT = "management", _("Management and strategy")
+
+
+class AnswerType(models.TextChoices):
+    YES_NO = "yes_no", _("Yes or no")
+    SCALE = "scale", _("Scale from 1 to 5")
+    NUMBER = "number", _("Number")
+    TEXT = "text", _("Text")
+
+
+class AssessmentQuestion(models.Model):
+    """A question of the programme's initial self-assessment. A "no" (or 1–2 on a scale)
+    brings up the suggested goal."""
+
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
+    text = TranslatedField(_("question"), blank=False)
+    answer_type = models.CharField(_("answer type"), max_length=10, choices=AnswerType.choices)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    suggestion = TranslatedField(_("suggested goal"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["theme", "order", "id"]
+
+    def __str__(self) -> str:
+        return translated(self.text)

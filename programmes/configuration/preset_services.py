@@ -15,6 +15,7 @@ from programmes.configuration import services
 from programmes.configuration.models import (
     FEE_SCHEDULE_FIELDS,
     PROGRAMME_PROFILE_FIELDS,
+    AssessmentQuestion,
     AwardCategory,
     CertificationRule,
     CertificationScheme,
@@ -156,6 +157,10 @@ def preset_apply(*, actor: Any, preset: str) -> Programme:
                     kind=item["kind"],
                     month=item["month"],
                 ),
+            )
+        for order, item in enumerate(data.get("assessment_questions", [])):
+            services.configuration_save(
+                actor=actor, instance=AssessmentQuestion(order=order, **item)
             )
         if "privacy_statement" in data:
             statement = services.privacy_statement_draft(

@@ -22,6 +22,7 @@ The format (every text a {language: text} mapping):
                            nominators, previous_winners_excluded, municipal_units_excluded,
                            criteria: [{name, weight}]}],   # the next window to close
      "wheel": [{title, description, kind, month}],
+     "assessment_questions": [{theme, text, answer_type, unit, suggestion}],
      "privacy_statement": {text}}              # published as version 1
 """
 

@@ -40,6 +40,7 @@ def programme_overview() -> dict[str, Any]:
 def configuration_counts() -> dict[str, int]:
     """Rows per configuration section, in one query (a UNION ALL of counts)."""
     from programmes.configuration.models import (
+        AssessmentQuestion,
         CertificationRule,
         CertificationScheme,
         FeeSchedule,
@@ -56,6 +57,7 @@ def configuration_counts() -> dict[str, int]:
         "signing-rounds": SigningRound,
         "awards": AwardCategory,
         "wheel": WheelActivity,
+        "questions": AssessmentQuestion,
     }
     first, *rest = [
         model.objects.order_by()

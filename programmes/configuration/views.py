@@ -19,6 +19,7 @@ from programmes.configuration import forms as config_forms
 from programmes.configuration import selectors, services
 from programmes.configuration.fees import annual_fee
 from programmes.configuration.models import (
+    AssessmentQuestion,
     AwardCategory,
     CertificationRule,
     CertificationScheme,
@@ -183,6 +184,17 @@ SECTIONS = {
                 (gettext_lazy("Nominations close"), lambda a: format_date(a.nomination_closes)),
             ),
             edit_url_name="manage-award-edit",
+        ),
+        Section(
+            "questions",
+            gettext_lazy("Self-assessment questions"),
+            AssessmentQuestion,
+            config_forms.AssessmentQuestionForm,
+            (
+                (gettext_lazy("Question"), str),
+                (gettext_lazy("Theme"), lambda q: q.get_theme_display()),
+                (gettext_lazy("Answer type"), lambda q: q.get_answer_type_display()),
+            ),
         ),
         Section(
             "wheel",

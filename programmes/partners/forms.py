@@ -119,3 +119,45 @@ class ColleagueForm(forms.Form):
         label=_("Role"),
         choices=[("partner_member", _("Partner member")), ("partner_admin", _("Partner admin"))],
     )
+
+
+class AssessmentForm(forms.Form):
+    """One field per question of the programme, labelled in the active language."""
+
+    def __init__(
+        self, *args: Any, questions: list[Any], answers: dict[int, Any], **kwargs: Any
+    ) -> None:
+        from programmes.configuration.models import AnswerType
+        from programmes.core.i18n import translated
+
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            label = translated(question.text)
+            if question.unit:
+                label = f"{label} ({question.unit})"
+            initial = answers.get(question.pk)
+            if question.answer_type == AnswerType.YES_NO:
+                field: forms.Field = forms.TypedChoiceField(
+                    choices=[("yes", _("Yes")), ("no", _("No"))],
+                    widget=forms.RadioSelect,
+                    coerce=lambda value: value == "yes",
+                    initial={True: "yes", False: "no"}.get(initial),
+                )
+            elif question.answer_type == AnswerType.SCALE:
+                field = forms.TypedChoiceField(
+                    choices=[(str(n), str(n)) for n in range(1, 6)],
+                    widget=forms.RadioSelect,
+                    coerce=int,
+                    initial=str(initial) if initial else None,
+                    help_text=_("1 = not at all, 5 = fully"),
+                )
+            elif question.answer_type == AnswerType.NUMBER:
+                field = forms.FloatField(min_value=0, initial=initial)
+            else:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), initial=initial)
+            field.label = label
+            self.fields[f"question_{question.pk}"] = field
+
+    def answers(self) -> dict[int, Any]:
+        return {q.pk: self.cleaned_data.get(f"question_{q.pk}") for q in self.questions}

@@ -200,3 +200,25 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.from_stage} → {self.to_stage}"
+
+
+class AssessmentAnswer(models.Model):
+    """A partner's answer to one self-assessment question, kept as given (yes/no, 1–5,
+    a number or text)."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="assessment_answers"
+    )
+    question = models.ForeignKey(
+        "configuration.AssessmentQuestion", on_delete=models.CASCADE, related_name="answers"
+    )
+    value = models.JSONField()
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.question_id}"

@@ -16,6 +16,7 @@ from programmes.core.tasks import enqueue_after_commit
 from programmes.partners.business_ids import business_id_clean
 from programmes.partners.journey import partner_transition
 from programmes.partners.models import (
+    AssessmentAnswer,
     EndReason,
     Membership,
     OrganisationKind,
@@ -299,3 +300,56 @@ def partner_invite_colleague(*, actor: Any, partner: Partner, email: str, role: 
         )
         Membership.objects.create(partner=partner, email=email)
     return invitation
+
+
+def assessment_submit(*, actor: Any, partner: Partner, answers: dict[int, Any]) -> list[Any]:
+    """Store the partner's self-assessment (every question answered, each by its type) and,
+    when the partner has just applied, take the journey's "assess" step. Returns the
+    questions whose answers suggest a goal."""
+    from programmes.configuration.models import AnswerType, AssessmentQuestion
+
+    questions = list(AssessmentQuestion.objects.all())
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[int, Any] = {}
+    for question in questions:
+        raw = answers.get(question.pk)
+        if raw in (None, ""):
+            errors[f"question_{question.pk}"] = [_("Answer this question.")]
+            continue
+        if question.answer_type == AnswerType.YES_NO and raw not in (True, False):
+            errors[f"question_{question.pk}"] = [_("Answer yes or no.")]
+        elif question.answer_type == AnswerType.SCALE and raw not in range(1, 6):
+            errors[f"question_{question.pk}"] = [_("Choose a value from 1 to 5.")]
+        elif question.answer_type == AnswerType.NUMBER and (
+            not isinstance(raw, int | float) or raw < 0
+        ):
+            errors[f"question_{question.pk}"] = [_("Give a number of zero or more.")]
+        cleaned[question.pk] = raw
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for question in questions:
+            AssessmentAnswer.objects.update_or_create(
+                partner=partner, question=question, defaults={"value": cleaned[question.pk]}
+            )
+        audit_record(
+            actor=actor,
+            action="partner.assessment_submitted",
+            target=partner,
+            data={"answers": len(questions)},
+        )
+        if partner.stage == Stage.APPLIED:
+            partner_transition(actor=actor, partner=partner, action="assess")
+    return [q for q in questions if suggests_goal(q, cleaned[q.pk])]
+
+
+def suggests_goal(question: Any, value: Any) -> bool:
+    from programmes.configuration.models import AnswerType
+
+    if not question.suggestion:
+        return False
+    if question.answer_type == AnswerType.YES_NO:
+        return value is False
+    if question.answer_type == AnswerType.SCALE:
+        return value <= 2
+    return False

@@ -19,6 +19,7 @@ from programmes.partners import selectors, services
 from programmes.partners.business_ids import NAMES
 from programmes.partners.forms import (
     ApplicationForm,
+    AssessmentForm,
     ColleagueForm,
     ContactFormSet,
     PartnerProfileForm,
@@ -123,6 +124,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signing_rounds": selectors.signing_rounds_with_places(),
             "timeline": selectors.partner_timeline(partner).select_related("actor"),
             "contacts": partner.contacts.all(),
+            "answers": partner.assessment_answers.select_related("question"),
         },
     )
 
@@ -247,4 +249,40 @@ def partner_logo(request: HttpRequest, pk: int) -> HttpResponse:
         partner.logo,
         "image/svg+xml" if extension == "svg" else "image/png",
         download_name=f"logo.{extension}",
+    )
+
+
+@role_required("partner_admin", "partner_member")
+def my_assessment(request: HttpRequest) -> HttpResponse:
+    """The initial self-assessment: the partner answers; weak answers suggest goals."""
+    from programmes.configuration.models import AssessmentQuestion
+
+    partner = selectors.partner_of_user(request.user)
+    if partner is None:
+        raise Http404
+    questions = list(AssessmentQuestion.objects.all())
+    given = dict(partner.assessment_answers.values_list("question_id", "value"))
+    form = AssessmentForm(request.POST or None, questions=questions, answers=given)
+    suggestions = [q for q in questions if q.pk in given and services.suggests_goal(q, given[q.pk])]
+    if request.method == "POST":
+        if request.user.role != "partner_admin":
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.assessment_submit(
+                    actor=request.user, partner=partner, answers=form.answers()
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Thank you! Your self-assessment is saved."))
+                return redirect("my-assessment")
+    return render(
+        request,
+        "partners/my_assessment.html",
+        {
+            "partner": partner,
+            "form": form,
+            "suggestions": suggestions,
+        },
     )
