@@ -45,6 +45,7 @@ urlpatterns = [
     path("my-partnership/", partner_views.my_partnership, name="my-partnership"),
     path("my-partnership/profile/", partner_views.my_profile, name="my-profile"),
     path("my-partnership/assessment/", partner_views.my_assessment, name="my-assessment"),
+    path("my-partnership/goals/", partner_views.my_goals, name="my-goals"),
     path("partner-logos/<int:pk>/", partner_views.partner_logo, name="partner-logo"),
     path("accounts/", include("allauth.urls")),
     path(

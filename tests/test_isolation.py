@@ -52,6 +52,7 @@ TENANT_PAGES = [
     "/my-partnership/",
     "/my-partnership/profile/",
     "/my-partnership/assessment/",
+    "/my-partnership/goals/",
     "/partner-logos/1/",
     "/partners/",
     "/partners/1/",

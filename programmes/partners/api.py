@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -15,7 +14,7 @@ from programmes.configuration.api import django_errors
 from programmes.configuration.models import SigningRound
 from programmes.core.api import TenantScopedViewSet
 from programmes.partners import selectors, services
-from programmes.partners.journey import TRANSITIONS, allowed_actions, partner_transition
+from programmes.partners.journey import TRANSITIONS, allowed_actions
 from programmes.partners.models import EndReason, Partner, StageChange
 
 
@@ -87,34 +86,14 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantSco
         step.is_valid(raise_exception=True)
         data = step.validated_data
         try:
-            if data["action"] == "terminate":
-                partner = services.partner_terminate(
-                    actor=request.user,
-                    partner=partner,
-                    reason=data["reason"],
-                    end_reason=data.get("end_reason", EndReason.OTHER),
-                )
-            elif data["action"] == "sign":
-                partner = services.partner_sign(actor=request.user, partner=partner)
-            elif data["action"] == "book":
-                if "signing_round" not in data:
-                    raise DjangoValidationError({"signing_round": [_("Choose a signing round.")]})
-                partner = services.partner_book(
-                    actor=request.user, partner=partner, signing_round=data["signing_round"]
-                )
-            elif data["action"] == "cancel_booking":
-                partner = services.partner_cancel_booking(actor=request.user, partner=partner)
-            elif data["action"] == "leave":
-                partner = services.partner_leave(
-                    actor=request.user, partner=partner, reason=data["reason"]
-                )
-            else:
-                partner = partner_transition(
-                    actor=request.user,
-                    partner=partner,
-                    action=data["action"],
-                    reason=data["reason"],
-                )
+            partner = services.journey_step(
+                actor=request.user,
+                partner=partner,
+                action=data["action"],
+                reason=data["reason"],
+                end_reason=data.get("end_reason", ""),
+                signing_round=data.get("signing_round"),
+            )
         except DjangoValidationError as error:
             raise django_errors(error) from None
         return Response(self.get_serializer(partner).data)

@@ -8,6 +8,7 @@ from programmes.core.i18n import language_name
 from programmes.partners.models import (
     ContactRole,
     EndReason,
+    Goal,
     OrganisationKind,
     Partner,
     Sector,
@@ -161,3 +162,27 @@ class AssessmentForm(forms.Form):
 
     def answers(self) -> dict[int, Any]:
         return {q.pk: self.cleaned_data.get(f"question_{q.pk}") for q in self.questions}
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = [
+            "theme",
+            "description",
+            "indicator",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_date",
+            "horizon",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class GoalCommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -222,3 +222,70 @@ class AssessmentAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.question_id}"
+
+
+class Horizon(models.TextChoices):
+    ONE_YEAR = "one_year", _("Next year")
+    LONG_TERM = "long_term", _("Longer term")
+
+
+class GoalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Goal(models.Model):
+    """A concrete climate goal of a partner, with its indicator, baseline and target."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="goals")
+    theme = models.CharField(
+        _("theme"),
+        max_length=20,
+        choices=[
+            ("energy", _("Energy")),
+            ("transport", _("Transport")),
+            ("waste", _("Waste and resources")),
+            ("procurement", _("Procurement")),
+            ("buildings", _("Buildings")),
+            ("food", _("Food")),
+            ("management", _("Management and strategy")),
+        ],
+    )
+    description = models.TextField(_("goal"))
+    indicator = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=20)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+    target_date = models.DateField(_("target date"))
+    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.DRAFT
+    )
+    # The shared action library (a later issue) links goals to actions by this reference.
+    library_action = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner", "target_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class GoalComment(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -353,3 +353,97 @@ def suggests_goal(question: Any, value: Any) -> bool:
     if question.answer_type == AnswerType.SCALE:
         return value <= 2
     return False
+
+
+def goal_save(*, actor: Any, goal: Any) -> Any:
+    """A partner adds or edits a goal while its goals are not yet approved."""
+    from programmes.partners.models import GoalStatus
+
+    if goal.partner.stage not in {Stage.APPLIED, Stage.ASSESSED} or goal.status != (
+        GoalStatus.DRAFT
+    ):
+        raise ValidationError(_("Goals can be changed until they are proposed."))
+    errors: dict[str, list[str]] = {}
+    try:
+        goal.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if goal.baseline_year and goal.target_date and goal.target_date.year < goal.baseline_year:
+        errors.setdefault("target_date", []).append(
+            _("The target date is before the baseline year.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        goal.save()
+        audit_record(
+            actor=actor,
+            action="goal.saved",
+            target=goal,
+            data={"partner": goal.partner_id, "description": goal.description},
+        )
+    return goal
+
+
+def goals_propose(*, actor: Any, partner: Partner) -> Partner:
+    """The partner puts its goals forward for the municipality's approval."""
+    from programmes.partners.models import GoalStatus
+
+    with transaction.atomic():
+        if not partner.goals.filter(status=GoalStatus.DRAFT).exists():
+            raise ValidationError(_("Add at least one goal first."))
+        partner = partner_transition(actor=actor, partner=partner, action="propose_goals")
+        partner.goals.filter(status=GoalStatus.DRAFT).update(status=GoalStatus.PROPOSED)
+    return partner
+
+
+def goals_approve(*, actor: Any, partner: Partner) -> Partner:
+    from programmes.partners.models import GoalStatus
+
+    with transaction.atomic():
+        partner = partner_transition(actor=actor, partner=partner, action="approve")
+        partner.goals.filter(status=GoalStatus.PROPOSED).update(status=GoalStatus.APPROVED)
+    return partner
+
+
+def goal_comment(*, actor: Any, goal: Any, text: str) -> Any:
+    from programmes.partners.models import GoalComment
+
+    if not text.strip():
+        raise ValidationError({"text": [_("Write a comment.")]})
+    with transaction.atomic():
+        comment = GoalComment.objects.create(goal=goal, author=actor, text=text.strip())
+        audit_record(actor=actor, action="goal.commented", target=goal)
+    return comment
+
+
+def journey_step(
+    *,
+    actor: Any,
+    partner: Partner,
+    action: str,
+    reason: str = "",
+    end_reason: str = "",
+    signing_round: Any = None,
+) -> Partner:
+    """Take a step of the journey by name, through the service that carries its effects
+    (views and the API both come through here)."""
+    if action == "terminate":
+        return partner_terminate(
+            actor=actor, partner=partner, reason=reason, end_reason=end_reason or EndReason.OTHER
+        )
+    if action == "leave":
+        return partner_leave(actor=actor, partner=partner, reason=reason)
+    if action == "sign":
+        return partner_sign(actor=actor, partner=partner)
+    if action == "book":
+        if signing_round is None:
+            raise ValidationError({"signing_round": [_("Choose a signing round.")]})
+        return partner_book(actor=actor, partner=partner, signing_round=signing_round)
+    if action == "cancel_booking":
+        return partner_cancel_booking(actor=actor, partner=partner)
+    if action == "propose_goals":
+        return goals_propose(actor=actor, partner=partner)
+    if action == "approve":
+        return goals_approve(actor=actor, partner=partner)
+    return partner_transition(actor=actor, partner=partner, action=action, reason=reason)

@@ -22,11 +22,13 @@ from programmes.partners.forms import (
     AssessmentForm,
     ColleagueForm,
     ContactFormSet,
+    GoalCommentForm,
+    GoalForm,
     PartnerProfileForm,
     TransitionForm,
     WorkspaceFilterForm,
 )
-from programmes.partners.journey import IllegalTransition, allowed_actions, partner_transition
+from programmes.partners.journey import IllegalTransition, allowed_actions
 from programmes.partners.models import Partner, Stage
 
 staff_required = role_required("municipal_admin", "municipal_staff")
@@ -83,28 +85,16 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
         try:
-            if action == "terminate":
-                services.partner_terminate(
-                    actor=request.user,
-                    partner=partner,
-                    reason=reason,
-                    end_reason=form.cleaned_data["end_reason"],
-                )
-            elif action == "book":
-                chosen = SigningRound.objects.filter(
+            services.journey_step(
+                actor=request.user,
+                partner=partner,
+                action=action,
+                reason=reason,
+                end_reason=form.cleaned_data["end_reason"],
+                signing_round=SigningRound.objects.filter(
                     pk=request.POST.get("signing_round") or 0
-                ).first()
-                if chosen is None:
-                    raise ValidationError(_("Choose a signing round."))
-                services.partner_book(actor=request.user, partner=partner, signing_round=chosen)
-            elif action == "cancel_booking":
-                services.partner_cancel_booking(actor=request.user, partner=partner)
-            elif action == "sign":
-                services.partner_sign(actor=request.user, partner=partner)
-            else:
-                partner_transition(
-                    actor=request.user, partner=partner, action=action, reason=reason
-                )
+                ).first(),
+            )
         except (IllegalTransition, ValidationError) as error:
             apply_validation_error(form, error)
         else:
@@ -125,6 +115,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.partner_timeline(partner).select_related("actor"),
             "contacts": partner.contacts.all(),
             "answers": partner.assessment_answers.select_related("question"),
+            "goals": partner.goals.prefetch_related("comments"),
+            "comment_form": GoalCommentForm(),
         },
     )
 
@@ -140,18 +132,18 @@ def my_partnership(request: HttpRequest) -> HttpResponse:
         if request.user.role != "partner_admin":
             raise PermissionDenied
         step = request.POST.get("action", "")
+        if step not in {"book", "cancel_booking", "leave", "propose_goals"}:
+            raise PermissionDenied
         try:
-            if step == "book":
-                chosen = get_object_or_404(SigningRound, pk=request.POST.get("signing_round") or 0)
-                services.partner_book(actor=request.user, partner=partner, signing_round=chosen)
-            elif step == "cancel_booking":
-                services.partner_cancel_booking(actor=request.user, partner=partner)
-            elif step == "leave":
-                services.partner_leave(
-                    actor=request.user, partner=partner, reason=request.POST.get("reason", "")
-                )
-            else:
-                raise IllegalTransition(_("You may not take this step."))
+            services.journey_step(
+                actor=request.user,
+                partner=partner,
+                action=step,
+                reason=request.POST.get("reason", ""),
+                signing_round=SigningRound.objects.filter(
+                    pk=request.POST.get("signing_round") or 0
+                ).first(),
+            )
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
@@ -286,3 +278,55 @@ def my_assessment(request: HttpRequest) -> HttpResponse:
             "suggestions": suggestions,
         },
     )
+
+
+@role_required("partner_admin", "partner_member")
+def my_goals(request: HttpRequest) -> HttpResponse:
+    """The partner's goals: its admin adds them and proposes them for approval."""
+    partner = selectors.partner_of_user(request.user)
+    if partner is None:
+        raise Http404
+    form = GoalForm(request.POST or None)
+    error = None
+    if request.method == "POST":
+        if request.user.role != "partner_admin":
+            raise PermissionDenied
+        if request.POST.get("action") == "propose_goals":
+            try:
+                services.goals_propose(actor=request.user, partner=partner)
+            except ValidationError as refused:
+                form, error = GoalForm(), " ".join(refused.messages)
+            else:
+                messages.success(request, _("Your goals are sent to the municipality."))
+                return redirect("my-goals")
+        elif form.is_valid():
+            form.instance.partner = partner
+            try:
+                services.goal_save(actor=request.user, goal=form.instance)
+            except ValidationError as refused:
+                apply_validation_error(form, refused)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("my-goals")
+    return render(
+        request,
+        "partners/my_goals.html",
+        {
+            "error": error,
+            "partner": partner,
+            "form": form,
+            "goals": partner.goals.prefetch_related("comments"),
+            "can_propose": "propose_goals" in allowed_actions(actor=request.user, partner=partner),
+        },
+    )
+
+
+@staff_required
+def goal_comment_view(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    partner = selectors.get_partner_for_user(request.user, pk)
+    goal = get_object_or_404(partner.goals, pk=goal_pk)
+    form = GoalCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.goal_comment(actor=request.user, goal=goal, text=form.cleaned_data["text"])
+        messages.success(request, _("Saved."))
+    return redirect("workspace-partner", pk=partner.pk)

@@ -13,6 +13,17 @@ from programmes.people.models import User
 from tests.configuration.test_presets import onboard
 from tests.conftest import BUSINESS_IDS, World, client_for
 
+GOAL = {
+    "theme": "energy",
+    "description": "Cut electricity use",
+    "indicator": "Electricity",
+    "unit": "kWh",
+    "baseline_value": "120000",
+    "baseline_year": "2025",
+    "target_value": "90000",
+    "target_date": "2027-12-31",
+    "horizon": "long_term",
+}
 APPLICATION = {
     "name": "Grøn Bager ApS",
     "kind": "company",
@@ -55,7 +66,7 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
     with tenant_context(tenant):
         staff = User.objects.create_user("staff@muni.example", "x", role="municipal_admin")
     with django_capture_on_commit_callbacks(execute=True):
-        _applicant, response = apply(host, BUSINESS_IDS[country][2], language, "new@org.example")
+        applicant, response = apply(host, BUSINESS_IDS[country][2], language, "new@org.example")
     assert response.status_code == 302, response.content.decode()[:3000]
     # Staff were told, in their language.
     assert any(
@@ -77,6 +88,9 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
         ("approve", Stage.APPROVED),
         ("sign", Stage.ACTIVE),
     ]:
+        if step == "propose_goals":
+            response = applicant.post("/my-partnership/goals/", GOAL)
+            assert response.status_code == 302, response.content.decode()[:2000]
         response = staff_client.post(f"/partners/{partner.pk}/", {"action": step})
         assert response.status_code == 302, (step, response.content.decode()[:2000])
         with tenant_context(tenant):
@@ -92,6 +106,7 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
             "approved",
             "active",
         ]
+        assert list(partner.goals.values_list("status", flat=True)) == ["approved"]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
