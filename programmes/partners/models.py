@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programmes.configuration.models import Theme
 from programmes.core.i18n import TranslatedField
 
 
@@ -241,19 +242,7 @@ class Goal(models.Model):
     """A concrete climate goal of a partner, with its indicator, baseline and target."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="goals")
-    theme = models.CharField(
-        _("theme"),
-        max_length=20,
-        choices=[
-            ("energy", _("Energy")),
-            ("transport", _("Transport")),
-            ("waste", _("Waste and resources")),
-            ("procurement", _("Procurement")),
-            ("buildings", _("Buildings")),
-            ("food", _("Food")),
-            ("management", _("Management and strategy")),
-        ],
-    )
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
     description = models.TextField(_("goal"))
     indicator = models.CharField(_("indicator"), max_length=200)
     unit = models.CharField(_("unit"), max_length=20)

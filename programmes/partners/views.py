@@ -121,12 +121,18 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required("partner_admin", "partner_member")
-def my_partnership(request: HttpRequest) -> HttpResponse:
-    """The partner's own page: where it stands, its timeline, and the steps it can take."""
+def _own_partner(request: HttpRequest) -> Partner:
+    """The partner the signed-in partner admin or member belongs to."""
     partner = selectors.partner_of_user(request.user)
     if partner is None:
         raise Http404
+    return partner
+
+
+@role_required("partner_admin", "partner_member")
+def my_partnership(request: HttpRequest) -> HttpResponse:
+    """The partner's own page: where it stands, its timeline, and the steps it can take."""
+    partner = _own_partner(request)
     error = None
     if request.method == "POST":
         if request.user.role != "partner_admin":
@@ -165,9 +171,7 @@ def my_partnership(request: HttpRequest) -> HttpResponse:
 @role_required("partner_admin")
 def my_profile(request: HttpRequest) -> HttpResponse:
     """The partner admin keeps the organisation's profile and contacts and invites colleagues."""
-    partner = selectors.partner_of_user(request.user)
-    if partner is None:
-        raise Http404
+    partner = _own_partner(request)
     languages = current_tenant().languages
     posted = request.POST if request.POST.get("form") == "profile" else None
     form = PartnerProfileForm(posted, request.FILES or None, instance=partner, languages=languages)
@@ -249,9 +253,7 @@ def my_assessment(request: HttpRequest) -> HttpResponse:
     """The initial self-assessment: the partner answers; weak answers suggest goals."""
     from programmes.configuration.models import AssessmentQuestion
 
-    partner = selectors.partner_of_user(request.user)
-    if partner is None:
-        raise Http404
+    partner = _own_partner(request)
     questions = list(AssessmentQuestion.objects.all())
     given = dict(partner.assessment_answers.values_list("question_id", "value"))
     form = AssessmentForm(request.POST or None, questions=questions, answers=given)
@@ -283,9 +285,7 @@ def my_assessment(request: HttpRequest) -> HttpResponse:
 @role_required("partner_admin", "partner_member")
 def my_goals(request: HttpRequest) -> HttpResponse:
     """The partner's goals: its admin adds them and proposes them for approval."""
-    partner = selectors.partner_of_user(request.user)
-    if partner is None:
-        raise Http404
+    partner = _own_partner(request)
     form = GoalForm(request.POST or None)
     error = None
     if request.method == "POST":
