@@ -11,13 +11,17 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL
 fi
 
-# Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
-if ! command -v chromium >/dev/null 2>&1; then
+# Browser tests drive Debian's Chromium; PDFs are drawn by WeasyPrint, which needs pango.
+# Install what is missing when we are allowed to.
+packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || packages+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Chromium for the browser tests…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing ${packages[*]} for the browser and PDF tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
   else
-    echo "Chromium is not installed: browser tests will be skipped (CI fails instead)."
+    echo "Missing ${packages[*]}: browser or PDF tests will fail or be skipped (install them)."
   fi
 fi
 
