@@ -3,7 +3,9 @@ the name or the content type the browser sent. File names are never kept: caller
 files under names they make themselves (``safe_name``)."""
 
 import io
+import re
 import secrets
+import zipfile
 from dataclasses import dataclass
 from typing import IO
 
@@ -117,3 +119,60 @@ def check_pdf(upload: IO[bytes]) -> CheckedFile:
 def safe_name(stem: str, checked: CheckedFile) -> str:
     """A file name of our own making: the uploader's name is never used."""
     return f"{stem}-{secrets.token_hex(6)}.{checked.extension}"
+
+
+MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
+# An XLSX is a zip: refuse archives that unpack far beyond the upload limit (zip bombs).
+MAX_SPREADSHEET_UNPACKED_BYTES = 50 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and other Office 97 files)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Control characters (other than tab and line ends) do not occur in a CSV: a binary file.
+BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def check_spreadsheet(upload: IO[bytes]) -> CheckedFile:
+    """An XLSX workbook without macros, or a CSV text (UTF-8, with or without BOM, or
+    Windows-1252 as older Excel versions save it), recognised by its content."""
+    content = _read(upload, MAX_SPREADSHEET_BYTES)
+    if content.startswith(OLE2_MAGIC):
+        raise ValidationError(
+            _("Old Excel files (.xls) are not accepted: save the file as .xlsx or CSV."),
+            code="old_excel",
+        )
+    if content.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                entries = archive.infolist()
+                types = archive.read("[Content_Types].xml")
+        except KeyError:
+            raise ValidationError(
+                _("Upload a CSV or XLSX file."), code="not_a_spreadsheet"
+            ) from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+            raise ValidationError(_("The XLSX file is damaged."), code="bad_xlsx") from None
+        names = {entry.filename for entry in entries}
+        if "xl/vbaProject.bin" in names or b"macroEnabled" in types:
+            raise ValidationError(
+                _("Files with macros (.xlsm) are not accepted: save the file as .xlsx."),
+                code="macros",
+            )
+        if "xl/workbook.xml" not in names:
+            raise ValidationError(_("Upload a CSV or XLSX file."), code="not_a_spreadsheet")
+        if sum(entry.file_size for entry in entries) > MAX_SPREADSHEET_UNPACKED_BYTES:
+            raise ValidationError(_("The XLSX file is too large."), code="too_large")
+        return CheckedFile(content, XLSX_TYPE, "xlsx")
+    if BINARY_BYTES.search(content) or decode_text(content) is None:
+        raise ValidationError(_("Upload a CSV or XLSX file."), code="not_a_spreadsheet")
+    return CheckedFile(content, "text/csv", "csv")
+
+
+def decode_text(content: bytes) -> str | None:
+    """The text of an uploaded CSV: UTF-8 (a BOM is dropped), else Windows-1252; None when
+    neither decodes it."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
