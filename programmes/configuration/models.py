@@ -88,6 +88,22 @@ class Programme(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
+    # The annual follow-up: reminders until the partner answers, then it is flagged.
+    reminder_interval_days = models.PositiveSmallIntegerField(
+        _("days between follow-up reminders"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    reminders_before_unresponsive = models.PositiveSmallIntegerField(
+        _("unanswered reminders before a partner is flagged unresponsive"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("years an ended partner's data is kept"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     symbol = models.FileField(_("partner symbol"), upload_to="programme/", blank=True)
     guidelines = models.FileField(_("graphic guidelines"), upload_to="programme/", blank=True)
     # The preset it was created from, for support and upgrades.
@@ -124,6 +140,9 @@ PROGRAMME_PROFILE_FIELDS = (
     "main_events_expected",
     "report_due_month",
     "report_due_day",
+    "reminder_interval_days",
+    "reminders_before_unresponsive",
+    "retention_years",
 )
 
 

@@ -79,6 +79,9 @@ def test_the_profile_is_edited_in_every_language_of_the_tenant(alpha: World) -> 
             "target_year": "2040",
             "main_events_expected": "3",
             "benefits": ["network", "symbol"],
+            "reminder_interval_days": "10",
+            "reminders_before_unresponsive": "3",
+            "retention_years": "5",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -87,6 +90,7 @@ def test_the_profile_is_edited_in_every_language_of_the_tenant(alpha: World) -> 
         assert programme.name == {"da": "Grønt partnerskab", "en": "Green partnership"}
         assert programme.target_year == 2040
         assert programme.benefits == ["network", "symbol"]
+        assert programme.reminder_interval_days == 10
         assert AuditEvent.objects.filter(action="programme.updated").exists()
 
 
