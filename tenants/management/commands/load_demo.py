@@ -5,7 +5,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.partners.demo import demo_partners_create
+from programmes.partners.models import Membership
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
 from tenants import services
@@ -15,7 +17,7 @@ from tenants.selectors import tenant_by_slug, tenant_url
 DEMO_PASSWORD = "klimapartner-demo"  # noqa: S105  (printed for the demo; refused in production)
 OPERATOR_EMAIL = "operator@klimapartner.example"
 # Partners per demo tenant, in every stage of the journey.
-DEMO_PARTNERS = {"hjorring": 47, "porvoo": 25, "ostfold": 55, "klimatkommunerna": 14}
+DEMO_PARTNERS = {"hjorring": 47, "porvoo": 25, "ostfold": 55, "klimatkommunerna": 40}
 
 DEMO_TENANTS = [
     services.OnboardingRequest(
@@ -59,6 +61,31 @@ DEMO_TENANTS = [
 ]
 
 
+def demo_partner_admin_create(*, slug: str) -> str | None:
+    """A partner admin login for an active demo partner whose follow-up waits, so the
+    partner's side can be tried too."""
+    email = f"partner@{slug}.example"
+    if User.objects.filter(email=email).exists():
+        return email
+    follow_up = (
+        FollowUp.objects.filter(status=FollowUpStatus.OPEN, partner__unresponsive=False)
+        .select_related("partner")
+        .order_by("partner__name")
+        .first()
+    )
+    if follow_up is None:
+        return None
+    user = user_create(
+        actor=None,
+        email=email,
+        password=DEMO_PASSWORD,
+        role=Role.PARTNER_ADMIN,
+        full_name=f"Demo partner {follow_up.partner.name}",
+    )
+    Membership.objects.create(partner=follow_up.partner, email=email, user=user)
+    return email
+
+
 class Command(BaseCommand):
     help = "Create the four demo tenants with their admin logins. Safe to run again."
 
@@ -99,9 +126,12 @@ class Command(BaseCommand):
                         role=Role.MUNICIPAL_ADMIN,
                         full_name=f"Demo admin {tenant.name}",
                     )
+                partner_email = demo_partner_admin_create(slug=request.slug)
             lines.append(
                 f"  {tenant.name:<30} {tenant_url(tenant)}  {admin_email} / {DEMO_PASSWORD}"
             )
+            if partner_email:
+                lines.append(f"  {'':<30} (a partner admin: {partner_email})")
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready in {time.perf_counter() - started:.1f} s. Log in at:")
         )
