@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from saas.env import BASE_DIR, DJANGO_ENV, IS_PRODUCTION, env, required_in_production
 
@@ -54,6 +55,7 @@ TENANT_APPS = [
     *PEOPLE_APPS,
     "programmes.configuration",
     "programmes.partners",
+    "programmes.followups",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -251,6 +253,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "tenants.models.Language.choices",
         "StageEnum": "programmes.partners.models.Stage.choices",
+        "FollowUpStatusEnum": "programmes.followups.models.FollowUpStatus.choices",
+        "ProgressStatusEnum": "programmes.followups.models.ProgressStatus.choices",
     },
 }
 
@@ -277,7 +281,20 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
-CELERY_BEAT_SCHEDULE = {}
+# Periodic work goes through tenants.tasks.fan_out, which sends it to every serving tenant.
+CELERY_TIMEZONE = "Europe/Copenhagen"
+CELERY_BEAT_SCHEDULE = {
+    f"daily-{name.rsplit('.', 1)[-1]}": {
+        "task": "tenants.tasks.fan_out",
+        "schedule": crontab(hour=hour, minute=0),
+        "args": (name,),
+    }
+    for name, hour in (
+        ("programmes.followups.tasks.purge_expired_partners", 3),
+        ("programmes.followups.tasks.open_due_follow_ups", 6),
+        ("programmes.followups.tasks.remind_follow_ups", 7),
+    )
+}
 
 # --- Security
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,5 +318,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and its font subsetter log every step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

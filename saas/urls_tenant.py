@@ -6,7 +6,10 @@ from rest_framework.routers import DefaultRouter
 
 from programmes.configuration import api as configuration_api
 from programmes.configuration import views as configuration_views
+from programmes.followups import api as followups_api
+from programmes.followups import views as followup_views
 from programmes.partners import api as partners_api
+from programmes.partners import document_views as partner_documents
 from programmes.partners import views as partner_views
 from programmes.people import api as people_api
 from programmes.people import views as people_views
@@ -29,6 +32,8 @@ for prefix, viewset in [
     api_v1.register(prefix, viewset, basename=prefix)
 api_v1.register("people", people_api.PersonViewSet, basename="person")
 api_v1.register("partners", partners_api.PartnerViewSet, basename="partner")
+api_v1.register("goals", partners_api.GoalViewSet, basename="goal")
+api_v1.register("follow-ups", followups_api.FollowUpViewSet, basename="follow-up")
 api_v1.register("invitations", people_api.InvitationViewSet, basename="invitation")
 
 urlpatterns = [
@@ -41,11 +46,14 @@ urlpatterns = [
     ),
     path("manage/", include("programmes.configuration.urls")),
     path("apply/", partner_views.apply_view, name="partner-apply"),
+    path("partners/follow-ups/", include("programmes.followups.urls")),
     path("partners/", include("programmes.partners.urls")),
     path("my-partnership/", partner_views.my_partnership, name="my-partnership"),
     path("my-partnership/profile/", partner_views.my_profile, name="my-profile"),
     path("my-partnership/assessment/", partner_views.my_assessment, name="my-assessment"),
     path("my-partnership/goals/", partner_views.my_goals, name="my-goals"),
+    path("my-partnership/commitment.pdf", partner_documents.my_commitment, name="my-commitment"),
+    path("my-partnership/follow-up/", followup_views.my_follow_up, name="my-follow-up"),
     path("partner-logos/<int:pk>/", partner_views.partner_logo, name="partner-logo"),
     path("accounts/", include("allauth.urls")),
     path(

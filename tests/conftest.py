@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django_tenants.utils import schema_context, tenant_context
 
 from programmes.configuration.models import ContactPerson, Programme, SigningRound
+from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.partners.models import Membership, Partner, Stage
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
@@ -104,6 +105,16 @@ def _ensure_world(slug: str, marker: str, language: str, country: str) -> None:
                     ("partner", "other partner"), BUSINESS_IDS[country][:2], strict=True
                 )
             ]
+            # Last year's answered follow-up of the first partner (ids collide across tenants).
+            FollowUp.objects.create(
+                partner=partners[0],
+                year=2025,
+                status=FollowUpStatus.SUBMITTED,
+                opened_at=timezone.now() - dt.timedelta(days=365),
+                due_on=timezone.localdate() - dt.timedelta(days=300),
+                submitted_at=timezone.now() - dt.timedelta(days=320),
+                support_needed=f"{marker} support needed",
+            )
             for persona, role in PERSONAS:
                 user_create(
                     actor=None,
@@ -137,6 +148,12 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
                     role=Role.OPERATOR,
                     full_name="PLATFORM-MARKER operator",
                 )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory: pytest.TempPathFactory) -> None:  # type: ignore[no-untyped-def]
+    """Uploads and generated documents of tests never land in the project's var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
 @pytest.fixture(autouse=True)

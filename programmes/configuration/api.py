@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,14 +33,8 @@ from programmes.configuration.models import (
     Tier,
     WheelActivity,
 )
-from programmes.core.api import STAFF_ROLES, TenantScopedViewSetMixin
+from programmes.core.api import STAFF_ROLES, TenantScopedViewSetMixin, django_errors
 from programmes.core.i18n import TranslatedField, translated
-
-
-def django_errors(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 class ReadPublicWriteAdmin(permissions.BasePermission):

@@ -8,11 +8,21 @@ must bypass the scope says so in its name (``dangerously_unscoped_queryset``).
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import permissions, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 STAFF_ROLES = frozenset({"municipal_admin", "municipal_staff"})
+
+
+def django_errors(error: DjangoValidationError) -> ValidationError:
+    """A service's ValidationError as DRF's: field messages by field, the rest as
+    ``non_field_errors``."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
 
 
 class IsMunicipalStaff(permissions.BasePermission):

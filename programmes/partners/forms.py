@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes.core.forms import TranslatedFieldsFormMixin
 from programmes.core.i18n import language_name
 from programmes.partners.models import (
+    GOAL_FIELDS,
     ContactRole,
     EndReason,
     Goal,
@@ -167,17 +168,7 @@ class AssessmentForm(forms.Form):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = [
-            "theme",
-            "description",
-            "indicator",
-            "unit",
-            "baseline_value",
-            "baseline_year",
-            "target_value",
-            "target_date",
-            "horizon",
-        ]
+        fields = GOAL_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

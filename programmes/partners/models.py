@@ -135,6 +135,14 @@ class Partner(models.Model):
     def is_active(self) -> bool:
         return self.stage == Stage.ACTIVE
 
+    @property
+    def has_commitment(self) -> bool:
+        """A commitment document exists from the approval of the goals on, and stays
+        once the partner has signed, even after the partnership ends."""
+        return (
+            self.stage in {Stage.APPROVED, Stage.BOOKED, Stage.ACTIVE} or self.joined_on is not None
+        )
+
 
 class ContactRole(models.TextChoices):
     MAIN = "main", _("Main contact")
@@ -263,6 +271,46 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+class CommitmentDocument(models.Model):
+    """The commitment PDF as it stood when the partner signed. It is served from then on
+    instead of a fresh rendering, so later edits to goals, obligations or the privacy
+    statement never change what was signed."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="commitment_documents"
+    )
+    file = models.FileField(upload_to="partners/commitments/")
+    language = models.CharField(max_length=5)
+    privacy_statement = models.ForeignKey(
+        "configuration.PrivacyStatement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.file.name}"
+
+
+# What a partner writes of a goal (forms, API, imports); status and links are set by services.
+GOAL_FIELDS = (
+    "theme",
+    "description",
+    "indicator",
+    "unit",
+    "baseline_value",
+    "baseline_year",
+    "target_value",
+    "target_date",
+    "horizon",
+)
 
 
 class GoalComment(models.Model):

@@ -13,8 +13,11 @@ def partners_visible_to(viewer: Any) -> QuerySet[Partner]:
         return Partner.objects.none()
     if viewer.role in STAFF_ROLES:
         return Partner.objects.all()
-    membership = membership_of_user(viewer)
-    return Partner.objects.filter(pk=membership.partner_id if membership else None)
+    # A subquery, not a lookup now: querysets built on this stay lazy (one query in all).
+    memberships = Membership.objects.filter(
+        Q(user=viewer) | Q(user__isnull=True, email=viewer.email)
+    )
+    return Partner.objects.filter(pk__in=memberships.values("partner_id"))
 
 
 def get_partner_for_user(viewer: Any, partner_id: int) -> Partner:

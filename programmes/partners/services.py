@@ -1,5 +1,6 @@
 """Changes to partners: applying, and the steps of the journey that carry more than a stage."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,17 +149,22 @@ def partner_leave(*, actor: Any, partner: Partner, reason: str = "") -> Partner:
 
 def partner_sign(*, actor: Any, partner: Partner, signed_on: Any = None) -> Partner:
     """Staff record the signing: the partner becomes active, with the date and the privacy
-    statement version in force, which it accepted by signing."""
+    statement version in force, which it accepted by signing. The commitment PDF as it
+    stands then is stored with it, in the same transaction."""
     from programmes.configuration.selectors import privacy_statement_in_force
+    from programmes.partners.commitment import commitment_store  # loads WeasyPrint
 
-    return partner_transition(
-        actor=actor,
-        partner=partner,
-        action="sign",
-        joined_on=signed_on or timezone.localdate(),
-        privacy_statement=privacy_statement_in_force(),
-        unresponsive=False,
-    )
+    with transaction.atomic():
+        partner = partner_transition(
+            actor=actor,
+            partner=partner,
+            action="sign",
+            joined_on=signed_on or timezone.localdate(),
+            privacy_statement=privacy_statement_in_force(),
+            unresponsive=False,
+        )
+        commitment_store(actor=actor, partner=partner)
+    return partner
 
 
 def partner_create_at_stage(
@@ -171,10 +177,12 @@ def partner_create_at_stage(
     language: str,
     stage: str,
     reason: str,
+    contacts: Sequence[dict[str, str]] = (),
     **fields: Any,
 ) -> Partner:
     """Bring an existing partner over at the stage it has reached (imports, demo data): one
-    timeline entry from nothing to ``stage``, with the reason it was brought over."""
+    timeline entry from nothing to ``stage``, with the reason it was brought over, and its
+    ``contacts`` (name, email, phone, role)."""
     tenant = current_tenant()
     partner = Partner(
         name=name,
@@ -187,8 +195,14 @@ def partner_create_at_stage(
         **fields,
     )
     partner.full_clean()
+    people = [PartnerContact(**contact) for contact in contacts]
+    for person in people:
+        person.full_clean(exclude=["partner"])
     with transaction.atomic():
         partner.save()
+        for person in people:
+            person.partner = partner
+        PartnerContact.objects.bulk_create(people)
         StageChange.objects.create(
             partner=partner,
             to_stage=stage,

@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -60,6 +61,9 @@ def apply_view(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def workspace(request: HttpRequest) -> HttpResponse:
+    from programmes.followups.selectors import follow_up_counts
+
+    this_year = timezone.localdate().year
     form = WorkspaceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.partners_for_workspace(
@@ -74,6 +78,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "form": form,
             "partners": rows[:200],
             "applications": selectors.partners_for_workspace(stage=Stage.APPLIED)[:50],
+            "unresponsive": selectors.partners_for_workspace(unresponsive=True)[:50],
+            "follow_up_year": this_year,
+            "follow_up_counts": follow_up_counts(this_year),
         },
     )
 
@@ -117,6 +124,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": partner.assessment_answers.select_related("question"),
             "goals": partner.goals.prefetch_related("comments"),
             "comment_form": GoalCommentForm(),
+            "follow_ups": partner.follow_ups.all(),
         },
     )
 

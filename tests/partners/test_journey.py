@@ -1,11 +1,16 @@
 """The partner journey: apply, the state machine, ending, and who may do what."""
 
+import datetime as dt
+import io
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from pypdf import PdfReader
 
+from programmes.configuration.models import ContactPerson
 from programmes.configuration.selectors import privacy_statement_in_force
 from programmes.partners.journey import TRANSITIONS, IllegalTransition, partner_transition
 from programmes.partners.models import Partner, Stage, StageChange
@@ -24,6 +29,9 @@ GOAL = {
     "target_date": "2027-12-31",
     "horizon": "long_term",
 }
+# A word of the commitment document and of the follow-up e-mail, in each language.
+COMMITMENT_WORD = {"da": "forpligtelse", "sv": "åtagande", "nb": "forpliktelse"}
+FOLLOW_UP_WORD = {"da": "opfølgning", "sv": "uppföljning", "nb": "oppfølging"}
 APPLICATION = {
     "name": "Grøn Bager ApS",
     "kind": "company",
@@ -36,6 +44,13 @@ APPLICATION = {
     "phone": "+45 12 34 56 78",
     "password": "klima-partner-2030!",
 }
+
+
+def pdf_text(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return " ".join(page.extract_text() for page in pdf.pages)
 
 
 def apply(world_host: str, business_id: str, language: str, email: str, **extra: str):  # type: ignore[no-untyped-def]
@@ -91,6 +106,14 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
         if step == "propose_goals":
             response = applicant.post("/my-partnership/goals/", GOAL)
             assert response.status_code == 302, response.content.decode()[:2000]
+        if step == "sign":
+            # The commitment, in the partner's language, with its goal and the signatory.
+            document = pdf_text(applicant.get("/my-partnership/commitment.pdf"))
+            assert "Grøn Bager ApS" in document and GOAL["description"] in document
+            with tenant_context(tenant):
+                signatory = ContactPerson.objects.first()
+            assert signatory is not None and signatory.name in document
+            assert COMMITMENT_WORD[language] in document.lower()
         response = staff_client.post(f"/partners/{partner.pk}/", {"action": step})
         assert response.status_code == 302, (step, response.content.decode()[:2000])
         with tenant_context(tenant):
@@ -107,6 +130,23 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
             "active",
         ]
         assert list(partner.goals.values_list("status", flat=True)) == ["approved"]
+        # A year on, the annual follow-up: e-mailed in the partner's language, answered.
+        Partner.objects.filter(pk=partner.pk).update(joined_on=dt.date(2025, 1, 15))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post("/partners/follow-ups/", {"year": 2026}).status_code == 302
+    [invitation] = [m for m in mail.outbox if m.to == ["new@org.example"]]
+    assert invitation.extra_headers["Content-Language"] == language
+    assert FOLLOW_UP_WORD[language] in invitation.subject.lower()
+    with tenant_context(tenant):
+        [goal] = partner.goals.all()
+    response = applicant.post(
+        "/my-partnership/follow-up/",
+        {f"goal_{goal.pk}": "on_track", f"goal_{goal.pk}_value": "100000", "support_needed": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    overview = staff_client.get("/partners/follow-ups/?year=2026&status=submitted")
+    assert "Grøn Bager ApS" in overview.content.decode()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
