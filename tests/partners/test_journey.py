@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
-from programmes.configuration.models import ContactPerson
+from programmes.configuration.models import AnswerType, AssessmentQuestion, SigningRound
 from programmes.configuration.selectors import privacy_statement_in_force
 from programmes.partners.journey import TRANSITIONS, IllegalTransition, partner_transition
 from programmes.partners.models import Partner, Stage, StageChange
@@ -51,6 +51,20 @@ def pdf_text(response) -> str:  # type: ignore[no-untyped-def]
     assert response["Content-Type"] == "application/pdf"
     pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     return " ".join(page.extract_text() for page in pdf.pages)
+
+
+def assessment_answers(tenant) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A valid answer to every self-assessment question of the tenant's programme."""
+    by_type = {
+        AnswerType.YES_NO: "no",
+        AnswerType.SCALE: "2",
+        AnswerType.NUMBER: "120",
+        AnswerType.TEXT: "Vi er i gang",
+    }
+    with tenant_context(tenant):
+        questions = list(AssessmentQuestion.objects.all())
+    assert questions, "every preset has self-assessment questions"
+    return {f"question_{q.pk}": by_type[q.answer_type] for q in questions}
 
 
 def apply(world_host: str, business_id: str, language: str, email: str, **extra: str):  # type: ignore[no-untyped-def]
@@ -97,28 +111,47 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
     assert staff_client.get("/partners/").status_code == 200
     page = staff_client.get(f"/partners/{partner.pk}/")
     assert page["Content-Language"] == language
+    # The partner answers the programme's self-assessment itself.
+    response = applicant.post("/my-partnership/assessment/", assessment_answers(tenant))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with tenant_context(tenant):
+        partner.refresh_from_db()
+        assert partner.stage == Stage.ASSESSED
+        signing_round = SigningRound.objects.create(
+            title={language: "Underskrift"},
+            starts_at=timezone.now() + dt.timedelta(days=30),
+            place="Rådhuset",
+            capacity=20,
+            signatory_name="Borgmester Karin Holm",
+            signatory_title={language: "Borgmester"},
+        )
     for step, stage in [
-        ("assess", Stage.ASSESSED),
         ("propose_goals", Stage.GOALS_PROPOSED),
         ("approve", Stage.APPROVED),
+        ("book", Stage.BOOKED),
         ("sign", Stage.ACTIVE),
     ]:
         if step == "propose_goals":
             response = applicant.post("/my-partnership/goals/", GOAL)
             assert response.status_code == 302, response.content.decode()[:2000]
-        if step == "sign":
-            # The commitment, in the partner's language, with its goal and the signatory.
-            document = pdf_text(applicant.get("/my-partnership/commitment.pdf"))
-            assert "Grøn Bager ApS" in document and GOAL["description"] in document
-            with tenant_context(tenant):
-                signatory = ContactPerson.objects.first()
-            assert signatory is not None and signatory.name in document
-            assert COMMITMENT_WORD[language] in document.lower()
-        response = staff_client.post(f"/partners/{partner.pk}/", {"action": step})
+        if step == "book":
+            # The partner books a place on the signing round itself.
+            data = {"action": "book", "signing_round": signing_round.pk}
+            response = applicant.post("/my-partnership/", data)
+        else:
+            response = staff_client.post(f"/partners/{partner.pk}/", {"action": step})
         assert response.status_code == 302, (step, response.content.decode()[:2000])
         with tenant_context(tenant):
             partner.refresh_from_db()
         assert partner.stage == stage
+        if step == "book":
+            # The commitment, in the partner's language, with its goal and the signatory.
+            document = pdf_text(applicant.get("/my-partnership/commitment.pdf"))
+            assert "Grøn Bager ApS" in document and GOAL["description"] in document
+            assert "Borgmester Karin Holm" in document
+            assert COMMITMENT_WORD[language] in document.lower()
+    # The signed copy is what the partner downloads from now on.
+    assert "Borgmester Karin Holm" in pdf_text(applicant.get("/my-partnership/commitment.pdf"))
     with tenant_context(tenant):
         assert partner.joined_on == timezone.localdate()
         assert partner.privacy_statement == privacy_statement_in_force()
@@ -127,6 +160,7 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
             "assessed",
             "goals_proposed",
             "approved",
+            "booked",
             "active",
         ]
         assert list(partner.goals.values_list("status", flat=True)) == ["approved"]
