@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -28,3 +29,20 @@ def send_localised_mail(*, to: str, language: str, template: str, context: dict[
         to=[to],
         headers={"Content-Language": language},
     ).send()
+
+
+def send_localised_mail_once(
+    *, key: str, to: str, language: str, template: str, context: dict[str, Any]
+) -> bool:
+    """Send unless an e-mail with ``key`` went out before; True when it was sent now. The key
+    is stored in the transaction that sends, so a failed send leaves no key and is retried,
+    and a retried task does not send twice."""
+    from programmes.core.models import SentMail
+
+    try:
+        with transaction.atomic():
+            SentMail.objects.create(key=key)
+            send_localised_mail(to=to, language=language, template=template, context=context)
+    except IntegrityError:
+        return False
+    return True

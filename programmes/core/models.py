@@ -32,3 +32,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class SentMail(models.Model):
+    """One row per e-mail effect (e.g. "follow-up 12, reminder 2, to x@y"), written in the
+    same transaction as the sending: a retried task finds the key and sends nothing twice."""
+
+    key = models.CharField(max_length=300, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from programmes.core.i18n import current_tenant
-from programmes.core.mail import send_localised_mail
+from programmes.core.mail import send_localised_mail_once
 from programmes.core.urls import absolute_url
 from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.partners.models import ContactRole, Partner
@@ -26,7 +26,8 @@ def recipients(partner: Partner) -> list[str]:
     return [contact.email for contact in partner.contacts.filter(role=ContactRole.MAIN)]
 
 
-def follow_up_mail(*, follow_up_id: int, kind: str) -> int:
+def follow_up_mail(*, follow_up_id: int, kind: str, number: int = 0) -> int:
+    """E-mail the opening (``kind`` "opened") or reminder ``number`` of a follow-up."""
     if kind not in KINDS:
         raise ValueError(f"unknown follow-up e-mail {kind!r}")
     follow_up = FollowUp.objects.select_related("partner").filter(pk=follow_up_id).first()
@@ -35,8 +36,11 @@ def follow_up_mail(*, follow_up_id: int, kind: str) -> int:
         return 0
     partner = follow_up.partner
     addresses = recipients(partner)
+    step = "opened" if kind == "opened" else f"reminder-{number}"
+    sent = 0
     for address in addresses:
-        send_localised_mail(
+        sent += send_localised_mail_once(
+            key=f"follow-up:{follow_up.pk}:{step}:{address}",
             to=address,
             language=partner.language,
             template=f"followups/email/{kind}",
@@ -47,4 +51,4 @@ def follow_up_mail(*, follow_up_id: int, kind: str) -> int:
                 "url": absolute_url(reverse("my-follow-up")),
             },
         )
-    return len(addresses)
+    return sent

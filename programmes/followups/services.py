@@ -138,14 +138,14 @@ def followups_remind(*, now: dt.datetime | None = None) -> Chase:
                 )
             )
         )
-        reminded: list[int] = []
+        reminded: list[tuple[int, int]] = []
         flagged: list[Partner] = []
         for follow_up in due:
             if follow_up.reminders_sent < programme.reminders_before_unresponsive:
                 follow_up.reminders_sent += 1
                 follow_up.last_reminded_at = now
                 follow_up.save(update_fields=["reminders_sent", "last_reminded_at"])
-                reminded.append(follow_up.pk)
+                reminded.append((follow_up.pk, follow_up.reminders_sent))
             elif not follow_up.partner.unresponsive:
                 flagged.append(follow_up.partner)
         Partner.objects.filter(pk__in=[partner.pk for partner in flagged]).update(unresponsive=True)
@@ -162,9 +162,13 @@ def followups_remind(*, now: dt.datetime | None = None) -> Chase:
                 % {"count": programme.reminders_before_unresponsive},
             )
         if reminded:
-            audit_record(actor=None, action="follow_ups.reminded", data={"follow_ups": reminded})
-            for pk in reminded:
-                enqueue_after_commit(notify_follow_up, pk, "reminder")
+            audit_record(
+                actor=None,
+                action="follow_ups.reminded",
+                data={"follow_ups": [pk for pk, _number in reminded]},
+            )
+            for pk, number in reminded:
+                enqueue_after_commit(notify_follow_up, pk, "reminder", number)
     return Chase(reminded=len(reminded), flagged=len(flagged), closed=closed_count)
 
 

@@ -1,5 +1,5 @@
 """The follow-up's work for the worker. Beat sends the daily ones to every tenant through
-``tenants.tasks.fan_out``; the e-mails are one task per follow-up, so a retry resends one."""
+``tenants.tasks.fan_out``. Each e-mail is keyed (``core.SentMail``): a retry never resends."""
 
 from celery import shared_task
 
@@ -22,5 +22,5 @@ def purge_expired_partners() -> int:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_follow_up(follow_up_id: int, kind: str) -> int:
-    return notifications.follow_up_mail(follow_up_id=follow_up_id, kind=kind)
+def notify_follow_up(follow_up_id: int, kind: str, number: int = 0) -> int:
+    return notifications.follow_up_mail(follow_up_id=follow_up_id, kind=kind, number=number)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from programmes.core.i18n import current_tenant
-from programmes.core.mail import send_localised_mail
+from programmes.core.mail import send_localised_mail_once
 from programmes.core.urls import absolute_url
 from programmes.partners.models import Partner
 from programmes.people.models import STAFF_ROLES, User
@@ -16,7 +16,8 @@ def application_received(*, partner_id: int) -> int:
     tenant = current_tenant()
     staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
     for person in staff:
-        send_localised_mail(
+        send_localised_mail_once(
+            key=f"application:{partner.pk}:{person.email}",
             to=person.email,
             language=person.language or tenant.primary_language,
             template="partners/email/application_received",
@@ -35,7 +36,8 @@ def partnership_ended(*, partner_id: int) -> int:
     tenant = current_tenant()
     contacts = list(partner.contacts.all())
     for contact in contacts:
-        send_localised_mail(
+        send_localised_mail_once(
+            key=f"partnership-ended:{partner.pk}:{contact.email}",
             to=contact.email,
             language=partner.language,
             template="partners/email/partnership_ended",

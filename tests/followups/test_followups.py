@@ -393,3 +393,15 @@ def test_ended_partners_are_deleted_after_the_retention_period(alpha: World) -> 
         event = AuditEvent.objects.get(action="partners.purged")
         assert "ALPHA-MARKER" not in str(event.data)
         assert services.partners_purge_expired() == 0
+
+
+def test_a_retried_e_mail_task_sends_nothing_twice(alpha: World, opened: list[FollowUp]) -> None:
+    from programmes.followups.notifications import follow_up_mail
+
+    mail.outbox.clear()
+    with tenant_context(alpha.tenant):
+        follow_up = FollowUp.objects.get(partner__name="ALPHA-MARKER partner", year=2026)
+        assert follow_up_mail(follow_up_id=follow_up.pk, kind="opened") == 0  # sent already
+        assert follow_up_mail(follow_up_id=follow_up.pk, kind="reminder", number=1) == 1
+        assert follow_up_mail(follow_up_id=follow_up.pk, kind="reminder", number=1) == 0
+    assert len(mail.outbox) == 1
