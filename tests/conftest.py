@@ -134,6 +134,14 @@ def _ensure_world(slug: str, marker: str, language: str, country: str) -> None:
                 )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last. Playwright keeps an event loop running in the main thread for the
+    rest of the session, and Django refuses database calls from sync code under a running
+    loop; pytest's own ordering (by session-scoped parameters) may otherwise move them up."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
