@@ -56,6 +56,8 @@ TENANT_APPS = [
     "programmes.configuration",
     "programmes.partners",
     "programmes.followups",
+    "programmes.climate",
+    "programmes.dashboards",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

@@ -31,6 +31,18 @@ class MemberKind(models.TextChoices):
     MUNICIPALITIES = "municipalities", _("Municipalities")
 
 
+class PublicFigure(models.TextChoices):
+    """The sections of the dashboard a programme may publish."""
+
+    PARTNERS = "partners", _("Partners by stage, sector and tier")
+    EMISSIONS = "emissions", _("Reported emissions per year and scope")
+    REDUCTIONS = "reductions", _("Reductions against the baseline")
+    REPORTING = "reporting", _("Share of partners that reported this year")
+    CERTIFICATION = "certification", _("Certification coverage")
+    GOALS = "goals", _("Goals by status")
+    TARGET = "target", _("Progress towards the municipal target")
+
+
 class Programme(models.Model):
     """The programme profile; one per tenant schema (enforced by the singleton key)."""
 
@@ -104,6 +116,17 @@ class Programme(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
+    certificate_warning_days = models.PositiveSmallIntegerField(
+        _("days before expiry a certificate counts as expiring"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    public_figures = ArrayField(
+        models.CharField(max_length=20, choices=PublicFigure.choices),
+        verbose_name=_("figures shown on the public dashboard"),
+        default=list,
+        blank=True,
+    )
     symbol = models.FileField(_("partner symbol"), upload_to="programme/", blank=True)
     guidelines = models.FileField(_("graphic guidelines"), upload_to="programme/", blank=True)
     # The preset it was created from, for support and upgrades.
@@ -143,6 +166,8 @@ PROGRAMME_PROFILE_FIELDS = (
     "reminder_interval_days",
     "reminders_before_unresponsive",
     "retention_years",
+    "certificate_warning_days",
+    "public_figures",
 )
 
 
