@@ -57,6 +57,7 @@ TENANT_APPS = [
     "programmes.partners",
     "programmes.followups",
     "programmes.climate",
+    "programmes.certificates",
     "programmes.dashboards",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
