@@ -79,7 +79,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     filters = OverviewFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     year = chosen.get("year") or this_year
-    opener = OpenFollowUpsForm(request.POST or None, initial={"year": this_year})
+    # Its own ids: the filter form on the same page has a year field too.
+    opener = OpenFollowUpsForm(
+        request.POST or None, initial={"year": this_year}, auto_id="id_open_%s"
+    )
     if request.method == "POST":
         if request.user.role != "municipal_admin":
             raise PermissionDenied

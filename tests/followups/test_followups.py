@@ -1,6 +1,7 @@
 """The annual follow-up: opened by the worker, answered by partners, chased by reminders."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -405,3 +406,9 @@ def test_a_retried_e_mail_task_sends_nothing_twice(alpha: World, opened: list[Fo
         assert follow_up_mail(follow_up_id=follow_up.pk, kind="reminder", number=1) == 1
         assert follow_up_mail(follow_up_id=follow_up.pk, kind="reminder", number=1) == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_overview_has_no_duplicate_field_ids(alpha: World) -> None:
+    page = client_for(alpha, "municipal_admin").get("/partners/follow-ups/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
