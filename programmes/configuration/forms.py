@@ -18,6 +18,7 @@ from programmes.configuration.models import (
     Obligation,
     PrivacyStatement,
     Programme,
+    PublicFigure,
     SigningRound,
     Tier,
     WheelActivity,
@@ -36,6 +37,12 @@ class ProgrammeForm(ConfigurationForm):
     benefits = forms.MultipleChoiceField(
         label=_("Benefits offered"),
         choices=Benefit.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    public_figures = forms.MultipleChoiceField(
+        label=_("Figures shown on the public dashboard"),
+        choices=PublicFigure.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

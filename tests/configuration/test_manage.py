@@ -82,6 +82,8 @@ def test_the_profile_is_edited_in_every_language_of_the_tenant(alpha: World) -> 
             "reminder_interval_days": "10",
             "reminders_before_unresponsive": "3",
             "retention_years": "5",
+            "certificate_warning_days": "60",
+            "public_figures": ["partners", "emissions"],
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -91,6 +93,7 @@ def test_the_profile_is_edited_in_every_language_of_the_tenant(alpha: World) -> 
         assert programme.target_year == 2040
         assert programme.benefits == ["network", "symbol"]
         assert programme.reminder_interval_days == 10
+        assert programme.public_figures == ["partners", "emissions"]
         assert AuditEvent.objects.filter(action="programme.updated").exists()
 
 
