@@ -5,35 +5,29 @@ from the CSV or XLSX sheet the programme keeps today.
 ``import_plan`` validates every row against the tenant's rules and collects every problem,
 each naming its row and column; ``partners_import`` creates everything in one transaction,
 or nothing when any row is bad. Tables hold only JSON values, so a preview can keep them in
-the session and the confirmation validates them again from scratch.
+the session and the confirmation validates them again from scratch. Reading, header
+matching, cell parsing and problem reporting are shared with other imports
+(``programmes.core.spreadsheets``); what is here is the partners' own.
 """
 
-import csv
 import datetime as dt
-import io
-import itertools
-import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from babel.numbers import NumberFormatError, parse_decimal
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
 from programmes.configuration.models import Theme
+from programmes.core import spreadsheets
 from programmes.core.audit import audit_record
-from programmes.core.i18n import current_tenant, formatting_locale
-from programmes.core.uploads import check_spreadsheet, decode_text
+from programmes.core.i18n import current_tenant
+from programmes.core.spreadsheets import Cell, Column, ImportRefused, Table
 from programmes.partners.business_ids import NAMES, business_id_display
 from programmes.partners.models import (
     ContactRole,
@@ -48,11 +42,8 @@ from programmes.partners.models import (
 )
 from programmes.partners.services import business_clean_or_raise, partner_create_at_stage
 
-Cell = str | int | float | None
-Table = list[list[Cell]]
-
 PARTNERS, GOALS = "partners", "goals"
-MAX_ROWS = 5000
+MAX_ROWS = spreadsheets.MAX_ROWS
 # Goals of partners at these stages were agreed before the programme came over.
 GOAL_STATUS_BY_STAGE = {
     Stage.GOALS_PROPOSED: GoalStatus.PROPOSED,
@@ -69,25 +60,6 @@ EXAMPLE_PHONES = {
     "FI": "+358 9 123 456",
     "NO": "+47 12 34 56 78",
 }
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y")
-DATE_AND_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?")
-PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-THOUSANDS_LOOKALIKE = re.compile(r"-?\d{1,3}[.,]\d{3}")  # 1.500: thousands or decimals?
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: Promise  # as in messages: "Row 4, business id: …"
-    required: bool = False
-    choices: type[models.TextChoices] | None = None
-    text: bool = False  # kept as text in the XLSX template (leading zeros, spaces)
-
-    @property
-    def header(self) -> str:
-        return capfirst(str(self.label))
-
-
 PARTNER_COLUMNS = (
     Column("name", gettext_lazy("organisation name"), required=True),
     Column("business_id", gettext_lazy("business id"), required=True, text=True),
@@ -122,49 +94,21 @@ CONTACT_FIELDS = {"name": "contact_name", "email": "contact_email", "phone": "co
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(spreadsheets.Problem):
     """Why an import is refused: the message, and where (sheet, spreadsheet row, column)."""
 
-    message: str
     sheet: str = PARTNERS
-    row: int | None = None
-    column: str = ""
-
-    @property
-    def label(self) -> str:
-        column = next((c for c in COLUMNS[self.sheet] if c.key == self.column), None)
-        return str(column.label) if column else ""
+    columns = COLUMNS
 
     def __str__(self) -> str:
+        if self.sheet != GOALS:
+            return super().__str__()
         where = {"row": self.row, "column": self.label, "message": self.message}
-        if self.sheet == GOALS:
-            if self.row and self.label:
-                return _("Goals, row %(row)s, %(column)s: %(message)s") % where
-            if self.row:
-                return _("Goals, row %(row)s: %(message)s") % where
-            return _("Goals: %(message)s") % where
         if self.row and self.label:
-            return _("Row %(row)s, %(column)s: %(message)s") % where
+            return _("Goals, row %(row)s, %(column)s: %(message)s") % where
         if self.row:
-            return _("Row %(row)s: %(message)s") % where
-        return self.message
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "label": self.label,
-            "message": str(self),
-        }
-
-
-class ImportRefused(ValidationError):
-    """Every problem found in an import; nothing was written."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__([str(problem) for problem in self.problems], code="import_refused")
+            return _("Goals, row %(row)s: %(message)s") % where
+        return _("Goals: %(message)s") % where
 
 
 @dataclass(frozen=True)
@@ -241,249 +185,31 @@ def read_uploads(upload: IO[bytes], goals_upload: IO[bytes] | None = None) -> Ta
 def _read_one(upload: IO[bytes], sheet: str, problems: list[Problem]) -> tuple[Table, Table | None]:
     """The first sheet (or the CSV) and the workbook's goals sheet, if it has one."""
     try:
-        checked = check_spreadsheet(upload)
-        if checked.extension == "xlsx":
-            return _xlsx_tables(checked.content)
-        return _csv_table(checked.content), None
+        main, named = spreadsheets.read_sheets(upload, {GOALS: SHEET_NAMES[GOALS]})
     except ValidationError as error:
         problems.extend(Problem(message, sheet) for message in error.messages)
         return [], None
-
-
-def _xlsx_tables(content: bytes) -> tuple[Table, Table | None]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (KeyError, ValueError, zip and XML errors)
-        raise ValidationError(_("The XLSX file is damaged."), code="bad_xlsx") from None
-    try:
-        goal_names = _in_languages(SHEET_NAMES[GOALS])
-        sheets = workbook.worksheets
-        goals = next((s for s in sheets if _normal(s.title) in goal_names), None)
-        partners = next((s for s in sheets if s is not goals), None)
-        if partners is None:
-            raise ValidationError(_("The file has no rows to import."), code="empty")
-        return _sheet_table(partners), _sheet_table(goals) if goals is not None else None
-    except ValidationError:
-        raise
-    except Exception:
-        raise ValidationError(_("The XLSX file is damaged."), code="bad_xlsx") from None
-    finally:
-        workbook.close()
-
-
-def _sheet_table(worksheet: Any) -> Table:
-    """The sheet's cells. Sheets often carry thousands of formatted but empty rows: only the
-    first rows are kept, and the rest only looked at for content beyond the limit."""
-    rows = worksheet.iter_rows(values_only=True)
-    table = [[_cell(value) for value in row] for row in itertools.islice(rows, 2 * MAX_ROWS)]
-    if any(value is not None for row in rows for value in row):
-        _too_many_rows()
-    return _limited(table)
-
-
-def _cell(value: Any) -> Cell:
-    """A cell as a JSON value: date cells become ISO text, numbers stay numbers (so that no
-    locale reads 1.5 as fifteen)."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    if value is None:
-        return None
-    return str(value).strip() or None
-
-
-def _csv_table(content: bytes) -> Table:
-    text = decode_text(content) or ""
-    first_line = text.split("\n", 1)[0]
-    # Nordic Excel saves CSV with semicolons; others use commas (or tabs).
-    delimiter = max(";,\t", key=first_line.count)
-    try:
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return _limited([[cell.strip() or None for cell in row] for row in rows])
-    except csv.Error:
-        raise ValidationError(_("The CSV file cannot be read."), code="bad_csv") from None
-
-
-def _limited(table: Table) -> Table:
-    """The table without its trailing empty rows and cells; refused when too long."""
-    table = [_trimmed(row) for row in table]
-    while table and not table[-1]:
-        table.pop()
-    if len(table) > MAX_ROWS + 1:
-        _too_many_rows()
-    return table
-
-
-def _too_many_rows() -> None:
-    raise ValidationError(
-        _("The file has more than %(count)s rows: split it into smaller files.")
-        % {"count": MAX_ROWS},
-        code="too_many_rows",
-    )
-
-
-def _trimmed(row: list[Cell]) -> list[Cell]:
-    end = len(row)
-    while end and row[end - 1] in (None, ""):
-        end -= 1
-    return row[:end]
+    return main, named.get(GOALS)
 
 
 # --- Validating -------------------------------------------------------------------------
 
 
-def _normal(text: Any) -> str:
-    return " ".join(str(text).replace("*", " ").split()).casefold()
-
-
-def _in_languages(label: Promise, languages: Sequence[str] | None = None) -> set[str]:
-    """A label as written in each of the tenant's languages and English, normalised."""
-    tenant = current_tenant()
-    codes = dict.fromkeys([*(languages or (tenant.languages if tenant else [])), "en"])
-    found = set()
-    for code in codes:
-        with translation.override(code):
-            found.add(_normal(label))
-    return found
-
-
-class _Validator:
+class _Validator(spreadsheets.Checker):
     """Validates the tables of one import, collecting every problem."""
 
+    problem_class = Problem
+
     def __init__(self) -> None:
-        self.tenant = current_tenant()
-        self.languages: list[str] = list(self.tenant.languages)
-        self.locale = formatting_locale(self.tenant)
-        self.problems: list[Problem] = []
-        self.ignored: list[str] = []
-        self.lookups: dict[str, dict[str, str]] = {}
-        for column in (*PARTNER_COLUMNS, *GOAL_COLUMNS):
-            if column.choices is not None:
-                self.lookups[column.key] = {
-                    **{code.casefold(): code for code in column.choices.values},
-                    **{
-                        alias: code
-                        for code, label in column.choices.choices
-                        for alias in _in_languages(label, self.languages)
-                    },
-                }
+        super().__init__(COLUMNS)
         self.lookups["language"] = {}
         for code in self.languages:
             info = translation.get_language_info(code)
             for name in (code, info["name"], info["name_local"], info["name_translated"]):
-                self.lookups["language"][_normal(name)] = code
+                self.lookups["language"][spreadsheets.normal(name)] = code
 
-    def problem(self, message: str, sheet: str, row: int | None = None, column: str = "") -> None:
-        self.problems.append(Problem(str(message), sheet, row, column))
-
-    def rows(self, table: Table, sheet: str) -> list[tuple[int, dict[str, Cell]]]:
-        """(spreadsheet row number, {column key: cell}) of each non-empty row under the
-        header; [] with a problem when required columns are missing."""
-        columns = COLUMNS[sheet]
-        header_at = next((i for i, row in enumerate(table) if row), None)
-        if header_at is None:
-            if sheet == PARTNERS:
-                self.problem(_("The file has no rows to import."), sheet)
-            return []
-        aliases: dict[str, str] = {}
-        for column in columns:
-            aliases[column.key] = column.key
-            aliases.update(dict.fromkeys(_in_languages(column.label, self.languages), column.key))
-        positions: dict[str, int] = {}
-        usable = True
-        for position, cell in enumerate(table[header_at]):
-            if cell in (None, ""):
-                continue
-            key = aliases.get(_normal(cell))
-            if key is None:
-                self.ignored.append(str(cell))  # a programme's own columns, e.g. notes
-            elif key in positions:
-                self.problem(_("The column “%(column)s” appears twice.") % {"column": cell}, sheet)
-                usable = False
-            else:
-                positions[key] = position
-        for column in columns:
-            if column.required and column.key not in positions:
-                self.problem(
-                    _("The column “%(column)s” is missing.") % {"column": column.header}, sheet
-                )
-                usable = False
-        if not usable:
-            return []
-        found = []
-        for index in range(header_at + 1, len(table)):
-            row = table[index]
-            values = {key: row[at] if at < len(row) else None for key, at in positions.items()}
-            if any(value not in (None, "") for value in values.values()):
-                found.append((index + 1, values))
-        if not found and sheet == PARTNERS:
-            self.problem(_("The file has no rows to import."), sheet)
-        return found
-
-    def parse(
-        self,
-        sheet: str,
-        row: int,
-        values: dict[str, Cell],
-        parsers: dict[str, Callable[[Cell], Any]],
-    ) -> tuple[dict[str, Any], set[str]]:
-        """Each column's value by its parser (text when none), and the columns that failed."""
-        parsed: dict[str, Any] = {}
-        failed: set[str] = set()
-        for column in COLUMNS[sheet]:
-            raw = values.get(column.key)
-            if raw in (None, ""):
-                if column.required:
-                    self.problem(_("Fill in this column."), sheet, row, column.key)
-                    failed.add(column.key)
-                continue
-            try:
-                parsed[column.key] = parsers.get(column.key, _text)(raw)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.problem(message, sheet, row, column.key)
-                failed.add(column.key)
-        return parsed, failed
-
-    def model_problems(
-        self,
-        instance: models.Model,
-        sheet: str,
-        row: int,
-        failed: set[str],
-        columns: dict[str, str] | None = None,
-        exclude: Sequence[str] = (),
-    ) -> None:
-        """The model's own checks (lengths, e-mail address…) on the columns that parsed."""
-        columns = columns or {}
-        try:
-            instance.full_clean(
-                exclude=[*exclude, *failed, *(f for f, c in columns.items() if c in failed)],
-                validate_unique=False,
-            )
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.problem(message, sheet, row, columns.get(name, name))
-                failed.add(columns.get(name, name))
-
-    # Parsers of one cell: the value, or ValidationError with the message for the cell.
-
-    def choice(self, key: str) -> Callable[[Cell], str]:
-        def parse(raw: Cell) -> str:
-            code = self.lookups[key].get(_normal(raw))
-            if code is None:
-                column = next(c for c in (*PARTNER_COLUMNS, *GOAL_COLUMNS) if c.key == key)
-                raise ValidationError(
-                    _("Unknown value “%(value)s”: give one of %(choices)s.")
-                    % {"value": raw, "choices": ", ".join(choice_labels(column))}
-                )
-            return code
-
-        return parse
+    def choice_labels(self, column: Column) -> list[str]:
+        return choice_labels(column)
 
     def stage(self, raw: Cell) -> str:
         stage = self.choice("stage")(raw)
@@ -492,7 +218,7 @@ class _Validator:
         return stage
 
     def language(self, raw: Cell) -> str:
-        code = self.lookups["language"].get(_normal(raw))
+        code = self.lookups["language"].get(spreadsheets.normal(raw))
         if code is None:
             raise ValidationError(
                 _("Unknown language “%(value)s”: give one of %(choices)s.")
@@ -503,40 +229,9 @@ class _Validator:
     def business_id(self, raw: Cell) -> str:
         return business_clean_or_raise(_text(raw), self.tenant.country)
 
-    def number(self, raw: Cell) -> Decimal:
-        if isinstance(raw, int | float):
-            return Decimal(str(raw))
-        text = re.sub(r"[\s\u00a0\u202f]", "", str(raw))
-        if PLAIN_NUMBER.fullmatch(text) and not THOUSANDS_LOOKALIKE.fullmatch(text):
-            return Decimal(text.replace(",", "."))
-        try:
-            return parse_decimal(text, locale=self.locale, strict=True)
-        except (NumberFormatError, InvalidOperation, ValueError):
-            raise ValidationError(_("Give a number.")) from None
 
-    def whole_number(self, raw: Cell) -> int:
-        value = self.number(raw)
-        if value != value.to_integral_value() or value < 0:
-            raise ValidationError(_("Give a whole number of zero or more."))
-        return int(value)
-
-
-def _text(raw: Cell) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
-
-
-def _date(raw: Cell) -> dt.date:
-    text = _text(raw)
-    if DATE_AND_TIME.fullmatch(text):  # a date cell saved to CSV by Excel
-        text = text[:10]
-    for pattern in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValidationError(_("Give a date as YYYY-MM-DD or DD.MM.YYYY."))
+_text = spreadsheets.text
+_date = spreadsheets.date
 
 
 def _email(raw: Cell) -> str:
@@ -628,7 +323,7 @@ def import_plan(tables: Tables) -> ImportPlan:
     by_id = {row.partner["business_id"]: row for row in partner_rows if row.partner["business_id"]}
     # Without partners every goal would be "unknown": the partners' problems say enough.
     goal_table = (tables.goals or []) if partner_rows else []
-    for number, values in check.rows(goal_table, GOALS):
+    for number, values in check.rows(goal_table, GOALS, must_have_rows=False):
         data, failed = check.parse(
             GOALS,
             number,
@@ -738,16 +433,7 @@ def column_guide(sheet: str) -> list[dict[str, Any]]:
     }
     if sheet == GOALS:
         hints["business_id"] = _("The business id of a partner in the partners' sheet.")
-    return [
-        {
-            "header": column.header,
-            "required": column.required,
-            "hint": "; ".join(choice_labels(column))
-            if column.choices
-            else hints.get(column.key, ""),
-        }
-        for column in COLUMNS[sheet]
-    ]
+    return spreadsheets.column_guide(COLUMNS[sheet], hints, choice_labels)
 
 
 def _example_rows() -> dict[str, list[Cell | dt.date]]:
@@ -788,46 +474,21 @@ def _example_rows() -> dict[str, list[Cell | dt.date]]:
     }
 
 
-def _plain(value: Any) -> Cell | dt.date:
-    return str(value) if isinstance(value, Promise) else value
+_plain = spreadsheets.plain
 
 
 def template_xlsx() -> bytes:
     """A workbook with the partners' sheet and the goals sheet, headers in the active
     language and one example row each."""
     examples = _example_rows()
-    workbook = Workbook()
-    for position, sheet in enumerate((PARTNERS, GOALS)):
-        worksheet = workbook.active if position == 0 else workbook.create_sheet()
-        worksheet.title = capfirst(str(SHEET_NAMES[sheet]))
-        worksheet.append([column.header for column in COLUMNS[sheet]])
-        worksheet.append(examples[sheet])
-        worksheet.freeze_panes = "A2"
-        for index, column in enumerate(COLUMNS[sheet], start=1):
-            header = worksheet.cell(row=1, column=index)
-            header.font = Font(bold=True)
-            letter = header.column_letter
-            worksheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
-            example = worksheet.cell(row=2, column=index)
-            if column.text:  # typed ids and postcodes keep their leading zeros
-                worksheet.column_dimensions[letter].number_format = "@"
-                example.number_format = "@"
-            elif isinstance(example.value, dt.date):
-                example.number_format = "yyyy-mm-dd"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return spreadsheets.template_xlsx(
+        [
+            (capfirst(str(SHEET_NAMES[sheet])), COLUMNS[sheet], [examples[sheet]])
+            for sheet in (PARTNERS, GOALS)
+        ]
+    )
 
 
 def template_csv(sheet: str = PARTNERS) -> bytes:
     """The partners' (or goals') CSV: a BOM and semicolons, as Nordic Excel opens it."""
-    output = io.StringIO()
-    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in COLUMNS[sheet]])
-    writer.writerow(
-        [
-            value.isoformat() if isinstance(value, dt.date) else value
-            for value in _example_rows()[sheet]
-        ]
-    )
-    return ("\ufeff" + output.getvalue()).encode("utf-8")
+    return spreadsheets.template_csv(COLUMNS[sheet], [_example_rows()[sheet]])
