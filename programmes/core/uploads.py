@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
 PDF_MAGIC = b"%PDF-"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -114,6 +115,32 @@ def check_pdf(upload: IO[bytes]) -> CheckedFile:
             code="unsafe_pdf",
         )
     return CheckedFile(content, "application/pdf", "pdf")
+
+
+def _check_jpeg(content: bytes) -> CheckedFile:
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format != "JPEG":
+                raise ValidationError(_("The file is not a JPEG image."), code="not_jpeg")
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(_("The image is damaged or not a JPEG."), code="bad_jpeg") from None
+    return CheckedFile(content, "image/jpeg", "jpg")
+
+
+def check_document(upload: IO[bytes]) -> CheckedFile:
+    """A scanned or photographed document: a PDF (as ``check_pdf``), a PNG or a JPEG,
+    recognised by its content, at most 10 MB. No SVG: a document is never drawn by code."""
+    content = _read(upload, MAX_PDF_BYTES)
+    if content.startswith(PDF_MAGIC):
+        return check_pdf(io.BytesIO(content))
+    if content.startswith(PNG_MAGIC):
+        return _check_png(content)
+    if content.startswith(JPEG_MAGIC):
+        return _check_jpeg(content)
+    raise ValidationError(_("Upload a PDF document or a PNG or JPEG image."), code="not_a_document")
 
 
 def safe_name(stem: str, checked: CheckedFile) -> str:
