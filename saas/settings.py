@@ -101,6 +101,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mails: the same templates, never HTML-escaped ("Bager & Co", not
+        # "Bager &amp; Co"). Used by programmes.core.mail.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "saas" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 WSGI_APPLICATION = "saas.wsgi.application"
@@ -258,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "programmes.partners.models.Stage.choices",
         "FollowUpStatusEnum": "programmes.followups.models.FollowUpStatus.choices",
         "ProgressStatusEnum": "programmes.followups.models.ProgressStatus.choices",
+        "PublicFigureEnum": "programmes.configuration.models.PublicFigure.choices",
     },
 }
 
@@ -296,6 +306,7 @@ CELERY_BEAT_SCHEDULE = {
         ("programmes.followups.tasks.purge_expired_partners", 3),
         ("programmes.followups.tasks.open_due_follow_ups", 6),
         ("programmes.followups.tasks.remind_follow_ups", 7),
+        ("programmes.certificates.tasks.remind_certificates", 8),
     )
 }
 

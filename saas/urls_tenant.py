@@ -4,8 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from programmes.certificates import api as certificates_api
+from programmes.certificates import urls as certificate_urls
+from programmes.climate import api as climate_api
 from programmes.configuration import api as configuration_api
 from programmes.configuration import views as configuration_views
+from programmes.dashboards import api as dashboards_api
+from programmes.dashboards import urls as dashboards_urls
 from programmes.followups import api as followups_api
 from programmes.followups import views as followup_views
 from programmes.partners import api as partners_api
@@ -34,7 +39,10 @@ api_v1.register("people", people_api.PersonViewSet, basename="person")
 api_v1.register("partners", partners_api.PartnerViewSet, basename="partner")
 api_v1.register("goals", partners_api.GoalViewSet, basename="goal")
 api_v1.register("follow-ups", followups_api.FollowUpViewSet, basename="follow-up")
+api_v1.register("climate-accounts", climate_api.ClimateAccountViewSet, basename="climate-account")
+api_v1.register("certificates", certificates_api.CertificateViewSet, basename="certificate")
 api_v1.register("invitations", people_api.InvitationViewSet, basename="invitation")
+api_v1.register("figures", dashboards_api.FiguresViewSet, basename="figures")
 
 urlpatterns = [
     path("", configuration_views.programme_home, name="home"),
@@ -46,8 +54,16 @@ urlpatterns = [
     ),
     path("manage/", include("programmes.configuration.urls")),
     path("apply/", partner_views.apply_view, name="partner-apply"),
+    # Climate pages by full path: my-partnership/climate/…, partners/climate-import/…,
+    # partners/<id>/climate/… (before the partners' workspace).
+    path("", include("programmes.climate.urls")),
     path("partners/follow-ups/", include("programmes.followups.urls")),
+    path("partners/certificates/", include(certificate_urls.staff_urlpatterns)),
     path("partners/", include("programmes.partners.urls")),
+    path("dashboard/", include(dashboards_urls.staff_urlpatterns)),
+    path("figures/", include(dashboards_urls.public_urlpatterns)),
+    path("my-partnership/certificates/", include(certificate_urls.partner_urlpatterns)),
+    path("certificates/", include(certificate_urls.document_urlpatterns)),
     path("my-partnership/", partner_views.my_partnership, name="my-partnership"),
     path("my-partnership/profile/", partner_views.my_profile, name="my-profile"),
     path("my-partnership/assessment/", partner_views.my_assessment, name="my-assessment"),

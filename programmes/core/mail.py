@@ -20,8 +20,10 @@ def sender_address() -> str:
 def send_localised_mail(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``."""
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = " ".join(
+            render_to_string(f"{template}_subject.txt", context, using="text").split()
+        )
+        body = render_to_string(f"{template}_body.txt", context, using="text")
     EmailMessage(
         subject=subject,
         body=body,

@@ -412,3 +412,16 @@ def test_the_overview_has_no_duplicate_field_ids(alpha: World) -> None:
     page = client_for(alpha, "municipal_admin").get("/partners/follow-ups/").content.decode()
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_e_mails_are_plain_text_not_html_escaped(alpha: World, opened: list[FollowUp]) -> None:
+    from programmes.followups.notifications import follow_up_mail
+
+    mail.outbox.clear()
+    with tenant_context(alpha.tenant):
+        follow_up = FollowUp.objects.get(partner__name="ALPHA-MARKER partner", year=2026)
+        Partner.objects.filter(pk=follow_up.partner_id).update(name="Bager & Søn's")
+        follow_up_mail(follow_up_id=follow_up.pk, kind="reminder", number=1)
+    [message] = mail.outbox
+    assert "Bager & Søn's" in message.body
+    assert "&amp;" not in message.body and "&#x27;" not in message.body

@@ -5,6 +5,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from programmes.certificates.demo import demo_certificates_create
+from programmes.climate.demo import demo_accounts_create
+from programmes.climate.models import ClimateAccount
 from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.partners.demo import demo_partners_create
 from programmes.partners.models import Membership
@@ -118,6 +121,10 @@ class Command(BaseCommand):
                     count=DEMO_PARTNERS[request.slug],
                     municipalities=request.slug == "klimatkommunerna",
                 )
+                if not ClimateAccount.objects.exists():
+                    # Certificates first: Miljøfyrtårn's holders make its climate report.
+                    demo_certificates_create(country=request.country)
+                    demo_accounts_create(country=request.country)
                 if not User.objects.filter(email=admin_email).exists():
                     user_create(
                         actor=None,
