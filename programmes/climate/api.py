@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from programmes.climate import importing, selectors, services
 from programmes.climate.models import (
+    ACCOUNT_FIELDS,
     TONNES,
     ActivityKind,
     ActivityUnit,
@@ -33,16 +34,6 @@ from programmes.partners.models import Partner
 from programmes.partners.selectors import partner_of_user, partners_visible_to
 
 WRITERS = STAFF_ROLES | {"partner_admin"}
-ACCOUNT_FIELDS = (
-    "year",
-    "scope1",
-    "scope2_location",
-    "scope2_market",
-    "method",
-    "method_detail",
-    "is_baseline",
-    "notes",
-)
 
 
 class CanWriteClimateAccounts(permissions.BasePermission):

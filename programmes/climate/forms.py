@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from programmes.climate.models import (
+    ACCOUNT_FIELDS,
     TONNES,
     ActivityKind,
     ActivityUnit,
@@ -84,19 +85,7 @@ class ClimateAccountForm(forms.Form):
 
     @classmethod
     def initial_for(cls, account: ClimateAccount) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            name: getattr(account, name)
-            for name in (
-                "year",
-                "scope1",
-                "scope2_location",
-                "scope2_market",
-                "method",
-                "method_detail",
-                "is_baseline",
-                "notes",
-            )
-        }
+        initial: dict[str, Any] = {name: getattr(account, name) for name in ACCOUNT_FIELDS}
         for row in account.scope3.all():
             initial[f"scope3_{row.category}"] = row.tonnes
         return initial

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programmes.climate.models import (
+    ACCOUNT_FIELDS,
     ActivityData,
     ActivityKind,
     ActivityUnit,
@@ -135,16 +136,6 @@ PAIR_COLUMNS = tuple(
 )
 NOTES = Column("notes", gettext_lazy("notes"))
 ALL_COLUMNS = (BUSINESS_ID, *ACCOUNT_COLUMNS, *FIXED_UNIT_COLUMNS, *PAIR_COLUMNS, NOTES)
-ACCOUNT_FIELDS = (
-    "year",
-    "scope1",
-    "scope2_location",
-    "scope2_market",
-    "method",
-    "method_detail",
-    "is_baseline",
-    "notes",
-)
 
 
 def columns_for(*, staff: bool) -> tuple[Column, ...]:

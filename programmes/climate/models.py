@@ -80,6 +80,19 @@ class ClimateAccount(models.Model):
         return f"{self.partner} {self.year}"
 
 
+# An account's own figures and texts (forms, API, imports); scope 3 and activities are rows.
+ACCOUNT_FIELDS = (
+    "year",
+    "scope1",
+    "scope2_location",
+    "scope2_market",
+    "method",
+    "method_detail",
+    "is_baseline",
+    "notes",
+)
+
+
 class Scope3Emission(models.Model):
     account = models.ForeignKey(ClimateAccount, on_delete=models.CASCADE, related_name="scope3")
     category = models.PositiveSmallIntegerField(_("category"), choices=Scope3Category.choices)
