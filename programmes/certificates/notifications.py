@@ -4,7 +4,6 @@ expiry date and address (``core.SentMail``), so the daily run and its retries se
 and a renewed certificate (a new expiry date) is reminded about again."""
 
 import datetime as dt
-from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
@@ -14,27 +13,8 @@ from programmes.certificates.models import Certificate
 from programmes.core.i18n import current_tenant
 from programmes.core.mail import send_localised_mail_once
 from programmes.core.urls import absolute_url
-from programmes.partners.models import ContactRole, PartnerContact
-from programmes.people.models import STAFF_ROLES, Role, User
-
-
-def partner_addresses(partner_ids: set[int]) -> dict[int, list[str]]:
-    """Per partner, its admins with an account, else its main contacts (imported partners
-    whose people have not signed in yet); two queries for any number of partners."""
-    addresses: dict[int, list[str]] = defaultdict(list)
-    admins = User.objects.filter(
-        membership__partner__in=partner_ids, is_active=True, role=Role.PARTNER_ADMIN
-    ).values_list("membership__partner_id", "email")
-    for partner_id, email in admins.order_by("email"):
-        addresses[partner_id].append(email)
-    without_admin = partner_ids - addresses.keys()
-    if without_admin:
-        contacts = PartnerContact.objects.filter(
-            partner__in=without_admin, role=ContactRole.MAIN
-        ).values_list("partner_id", "email")
-        for partner_id, email in contacts.order_by("email"):
-            addresses[partner_id].append(email)
-    return addresses
+from programmes.partners.selectors import partner_mail_addresses
+from programmes.people.models import STAFF_ROLES, User
 
 
 def certificate_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
@@ -43,7 +23,7 @@ def certificate_reminders_send(*, today: dt.date | None = None) -> dict[str, int
     warning_days = selectors.programme_warning_days()
     site_name = current_tenant().name
     expiring = list(selectors.certificates_entering_expiry(today=today, warning_days=warning_days))
-    addresses = partner_addresses({certificate.partner_id for certificate in expiring})
+    addresses = partner_mail_addresses({certificate.partner_id for certificate in expiring})
     my_certificates = absolute_url(reverse("my-certificates"))
     reminded = 0
     for certificate in expiring:

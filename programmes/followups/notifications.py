@@ -6,24 +6,9 @@ from programmes.core.i18n import current_tenant
 from programmes.core.mail import send_localised_mail_once
 from programmes.core.urls import absolute_url
 from programmes.followups.models import FollowUp, FollowUpStatus
-from programmes.partners.models import ContactRole, Partner
-from programmes.people.models import Role, User
+from programmes.partners.selectors import partner_mail_addresses
 
 KINDS = {"opened", "reminder"}
-
-
-def recipients(partner: Partner) -> list[str]:
-    """The partner's admins with an account; its main contacts when it has none yet
-    (imported partners whose people have not signed in)."""
-    admins = [
-        user.email
-        for user in User.objects.filter(
-            membership__partner=partner, is_active=True, role=Role.PARTNER_ADMIN
-        )
-    ]
-    if admins:
-        return admins
-    return [contact.email for contact in partner.contacts.filter(role=ContactRole.MAIN)]
 
 
 def follow_up_mail(*, follow_up_id: int, kind: str, number: int = 0) -> int:
@@ -35,7 +20,8 @@ def follow_up_mail(*, follow_up_id: int, kind: str, number: int = 0) -> int:
     if follow_up is None or follow_up.status != FollowUpStatus.OPEN:
         return 0
     partner = follow_up.partner
-    addresses = recipients(partner)
+    # Its admins with an account, else its main contacts (imported partners).
+    addresses = partner_mail_addresses({partner.pk}).get(partner.pk, [])
     step = "opened" if kind == "opened" else f"reminder-{number}"
     sent = 0
     for address in addresses:

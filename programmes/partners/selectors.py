@@ -1,10 +1,17 @@
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from programmes.partners.models import Membership, Partner, StageChange
-from programmes.people.models import STAFF_ROLES
+from programmes.partners.models import (
+    ContactRole,
+    Membership,
+    Partner,
+    PartnerContact,
+    StageChange,
+)
+from programmes.people.models import STAFF_ROLES, Role, User
 
 
 def partners_visible_to(viewer: Any) -> QuerySet[Partner]:
@@ -82,3 +89,22 @@ def signing_rounds_with_places() -> list[Any]:
     for signing_round in rounds:
         signing_round.places_left = max(signing_round.capacity - signing_round.booked, 0)
     return list(rounds)
+
+
+def partner_mail_addresses(partner_ids: set[int]) -> dict[int, list[str]]:
+    """Per partner, its admins with an account, else its main contacts (imported partners
+    whose people have not signed in yet); two queries for any number of partners."""
+    addresses: dict[int, list[str]] = defaultdict(list)
+    admins = User.objects.filter(
+        membership__partner__in=partner_ids, is_active=True, role=Role.PARTNER_ADMIN
+    ).values_list("membership__partner_id", "email")
+    for partner_id, email in admins.order_by("email"):
+        addresses[partner_id].append(email)
+    without_admin = partner_ids - addresses.keys()
+    if without_admin:
+        contacts = PartnerContact.objects.filter(
+            partner__in=without_admin, role=ContactRole.MAIN
+        ).values_list("partner_id", "email")
+        for partner_id, email in contacts.order_by("email"):
+            addresses[partner_id].append(email)
+    return addresses
