@@ -59,6 +59,7 @@ TENANT_APPS = [
     "programmes.climate",
     "programmes.certificates",
     "programmes.dashboards",
+    "programmes.invoicing",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -307,6 +308,8 @@ CELERY_BEAT_SCHEDULE = {
         ("programmes.followups.tasks.open_due_follow_ups", 6),
         ("programmes.followups.tasks.remind_follow_ups", 7),
         ("programmes.certificates.tasks.remind_certificates", 8),
+        ("programmes.invoicing.tasks.run_annual_invoicing", 5),
+        ("programmes.invoicing.tasks.remind_overdue_invoices", 9),
     )
 }
 

@@ -13,6 +13,8 @@ from programmes.dashboards import api as dashboards_api
 from programmes.dashboards import urls as dashboards_urls
 from programmes.followups import api as followups_api
 from programmes.followups import views as followup_views
+from programmes.invoicing import api as invoicing_api
+from programmes.invoicing import urls as invoicing_urls
 from programmes.partners import api as partners_api
 from programmes.partners import document_views as partner_documents
 from programmes.partners import views as partner_views
@@ -43,6 +45,13 @@ api_v1.register("climate-accounts", climate_api.ClimateAccountViewSet, basename=
 api_v1.register("certificates", certificates_api.CertificateViewSet, basename="certificate")
 api_v1.register("invitations", people_api.InvitationViewSet, basename="invitation")
 api_v1.register("figures", dashboards_api.FiguresViewSet, basename="figures")
+# "api-" names: the invoicing pages already use invoice-detail, invoice-pdf…
+api_v1.register("invoices", invoicing_api.InvoiceViewSet, basename="api-invoice")
+api_v1.register("other-income", invoicing_api.OtherIncomeViewSet, basename="api-other-income")
+api_v1.register("billing-details", invoicing_api.BillingDetailsViewSet, basename="billing-details")
+api_v1.register(
+    "invoicing-settings", invoicing_api.InvoicingSettingsViewSet, basename="invoicing-settings"
+)
 
 urlpatterns = [
     path("", configuration_views.programme_home, name="home"),
@@ -63,6 +72,8 @@ urlpatterns = [
     path("dashboard/", include(dashboards_urls.staff_urlpatterns)),
     path("figures/", include(dashboards_urls.public_urlpatterns)),
     path("my-partnership/certificates/", include(certificate_urls.partner_urlpatterns)),
+    path("invoicing/", include(invoicing_urls.staff_urlpatterns)),
+    path("my-partnership/invoices/", include(invoicing_urls.partner_urlpatterns)),
     path("certificates/", include(certificate_urls.document_urlpatterns)),
     path("my-partnership/", partner_views.my_partnership, name="my-partnership"),
     path("my-partnership/profile/", partner_views.my_profile, name="my-profile"),

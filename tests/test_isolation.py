@@ -61,6 +61,11 @@ TENANT_PAGES = [
     "/api/v1/goals/1/",
     "/api/v1/follow-ups/1/",
     "/partner-logos/1/",
+    # Invoicing (404 in these free programmes; tests/invoicing/test_isolation.py bills both).
+    "/invoicing/",
+    "/my-partnership/invoices/",
+    "/api/v1/invoices/",
+    "/api/v1/billing-details/1/",
     "/partners/",
     "/partners/import/",
     "/partners/import/template.xlsx",

@@ -14,6 +14,17 @@ from programmes.configuration.models import (
 )
 
 
+def programme_charges_fees() -> bool:
+    """Whether any tier has a fee schedule that is not free (one query)."""
+    from programmes.configuration.models import FeeKind
+
+    return (
+        Tier.objects.exclude(fee_schedule__isnull=True)
+        .exclude(fee_schedule__kind=FeeKind.FREE)
+        .exists()
+    )
+
+
 def programme_current() -> Programme | None:
     return Programme.objects.first()
 

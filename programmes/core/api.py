@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 STAFF_ROLES = frozenset({"municipal_admin", "municipal_staff"})
@@ -51,3 +52,34 @@ class TenantScopedViewSet(TenantScopedViewSetMixin, viewsets.GenericViewSet):
 
 class TenantScopedReadOnlyViewSet(TenantScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class FileRenderer(BaseRenderer):
+    """Lets a client ask for a file type (``Accept`` or ``?format=``). The file itself leaves
+    the view as a Django response; only errors come through here, and they stay JSON."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
+
+
+class PDFRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class XMLFileRenderer(FileRenderer):
+    media_type = "application/xml"
+    format = "xml"
+
+
+class CSVFileRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"

@@ -1,5 +1,6 @@
 """Every e-mail the platform sends: in the recipient's language, from the tenant's name."""
 
+from collections.abc import Sequence
 from email.utils import formataddr
 from typing import Any
 
@@ -17,7 +18,18 @@ def sender_address() -> str:
     return formataddr((tenant.name if tenant else "Klimapartner", settings.DEFAULT_FROM_EMAIL))
 
 
-def send_localised_mail(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
+# An attachment: file name, content, MIME type.
+Attachment = tuple[str, bytes, str]
+
+
+def send_localised_mail(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
+) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``."""
     with translation.override(language):
         subject = " ".join(
@@ -30,11 +42,18 @@ def send_localised_mail(*, to: str, language: str, template: str, context: dict[
         from_email=sender_address(),
         to=[to],
         headers={"Content-Language": language},
+        attachments=list(attachments),
     ).send()
 
 
 def send_localised_mail_once(
-    *, key: str, to: str, language: str, template: str, context: dict[str, Any]
+    *,
+    key: str,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
 ) -> bool:
     """Send unless an e-mail with ``key`` went out before; True when it was sent now. The key
     is stored in the transaction that sends, so a failed send leaves no key and is retried,
@@ -44,7 +63,13 @@ def send_localised_mail_once(
     try:
         with transaction.atomic():
             SentMail.objects.create(key=key)
-            send_localised_mail(to=to, language=language, template=template, context=context)
+            send_localised_mail(
+                to=to,
+                language=language,
+                template=template,
+                context=context,
+                attachments=attachments,
+            )
     except IntegrityError:
         return False
     return True

@@ -11,12 +11,12 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from programmes.configuration.models import SigningRound
-from programmes.core.api import IsMunicipalStaff, TenantScopedViewSet, django_errors
+from programmes.core.api import IsMunicipalStaff, PDFRenderer, TenantScopedViewSet, django_errors
 from programmes.partners import import_api, selectors, services
 from programmes.partners.document_views import commitment_response
 from programmes.partners.journey import TRANSITIONS, allowed_actions
@@ -81,24 +81,6 @@ class TransitionSerializer(serializers.Serializer):
         required=False,
         help_text="The signing round to book (action book).",
     )
-
-
-class PDFRenderer(BaseRenderer):
-    """Lets a client ask for application/pdf. The PDF itself leaves the view as a Django
-    response; only errors come through here, and they stay JSON."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return JSONRenderer().render(data)
 
 
 class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):

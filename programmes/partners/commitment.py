@@ -24,26 +24,16 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from programmes.configuration.fees import annual_fee
 from programmes.configuration.models import ContactPerson, Obligation
 from programmes.configuration.selectors import privacy_statement_in_force, programme_current
 from programmes.core.audit import audit_record
 from programmes.core.i18n import current_tenant, translated
+from programmes.core.pdf import OfflineURLFetcher
 from programmes.partners.models import CommitmentDocument, GoalStatus, Partner
 
 COMMITTED_GOALS = (GoalStatus.APPROVED, GoalStatus.ACHIEVED)
-
-
-class OfflineURLFetcher(URLFetcher):
-    """Refuses every URL but inline ``data:`` ones. The refusal is fatal, so a template that
-    points at a remote font or image fails loudly instead of drawing without it."""
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if not url.lower().startswith("data:"):
-            raise FatalURLFetchingError(f"A commitment document fetches nothing: {url}")
-        return super().fetch(url, headers)
 
 
 def _municipal_signatory(partner: Partner) -> tuple[str, str]:

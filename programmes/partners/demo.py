@@ -19,7 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from programmes.configuration.models import AnswerType, AssessmentQuestion, Programme, SigningRound
+from programmes.configuration.models import (
+    AnswerType,
+    AssessmentQuestion,
+    Programme,
+    SigningRound,
+    Tier,
+)
 from programmes.configuration.selectors import privacy_statement_in_force
 from programmes.followups.models import FollowUp, FollowUpStatus, GoalProgress, ProgressStatus
 from programmes.followups.services import FIRST_FOLLOW_UP_AFTER, answer_due_on, follow_up_month
@@ -697,6 +703,7 @@ def _partners_create(
     now = timezone.now()
     privacy_statement = privacy_statement_in_force()
     signing_round = SigningRound.objects.filter(starts_at__gt=now).first()
+    tier = Tier.objects.order_by("pk").first()  # the presets have one tier each
     partners: list[Partner] = []
     while len(partners) < count:
         name = f"{rng.choice(first)} {rng.choice(second)}"
@@ -708,7 +715,7 @@ def _partners_create(
         # Every stage at least once, then mostly active partners.
         created = len(partners)
         stage = Stage.values[created] if created < len(Stage.values) else rng.choice(STAGE_MIX)
-        extra: dict[str, Any] = {"city": name.split()[0]}
+        extra: dict[str, Any] = {"city": name.split()[0], "tier": tier}
         if municipalities:
             extra["inhabitants"] = rng.randrange(8_000, 160_000, 500)
         else:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from programmes.configuration.models import SigningRound
+from programmes.configuration.selectors import programme_charges_fees
 from programmes.core.forms import apply_validation_error
 from programmes.core.i18n import current_tenant
 from programmes.core.views import role_required, stored_file_response
@@ -81,6 +82,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "unresponsive": selectors.partners_for_workspace(unresponsive=True)[:50],
             "follow_up_year": this_year,
             "follow_up_counts": follow_up_counts(this_year),
+            "invoicing_enabled": programme_charges_fees(),
         },
     )
 
@@ -172,6 +174,7 @@ def my_partnership(request: HttpRequest) -> HttpResponse:
             "actions": allowed_actions(actor=request.user, partner=partner),
             "signing_rounds": selectors.signing_rounds_with_places(),
             "timeline": selectors.partner_timeline(partner),
+            "invoicing_enabled": programme_charges_fees(),
         },
     )
 

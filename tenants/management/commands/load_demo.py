@@ -9,6 +9,7 @@ from programmes.certificates.demo import demo_certificates_create
 from programmes.climate.demo import demo_accounts_create
 from programmes.climate.models import ClimateAccount
 from programmes.followups.models import FollowUp, FollowUpStatus
+from programmes.invoicing.demo import demo_invoices_create
 from programmes.partners.demo import demo_partners_create
 from programmes.partners.models import Membership
 from programmes.people.models import Role, User
@@ -125,6 +126,7 @@ class Command(BaseCommand):
                     # Certificates first: Miljøfyrtårn's holders make its climate report.
                     demo_certificates_create(country=request.country)
                     demo_accounts_create(country=request.country)
+                demo_invoices_create(country=request.country)
                 if not User.objects.filter(email=admin_email).exists():
                     user_create(
                         actor=None,
