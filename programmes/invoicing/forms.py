@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.core.i18n import current_tenant
+from programmes.core.uploads import XLSX_TYPE
 from programmes.invoicing.models import (
     SETTINGS_FIELDS,
     BillingDetails,
@@ -131,3 +132,10 @@ class OtherIncomeForm(forms.ModelForm):
         model = OtherIncome
         fields = ["year", "source", "description", "amount", "received_on"]
         widgets = {"received_on": DATE_INPUT}
+
+
+class PaymentsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bank or ERP export (CSV or XLSX, at most 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".csv,.xlsx,text/csv,{XLSX_TYPE}"}),
+    )

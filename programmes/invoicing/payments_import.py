@@ -187,12 +187,21 @@ def payments_plan(table: Table, *, today: dt.date | None = None) -> PaymentsPlan
 
 
 def payments_import(
-    *, actor: Any, upload: IO[bytes], dry_run: bool = False, today: dt.date | None = None
+    *,
+    actor: Any,
+    upload: IO[bytes] | None = None,
+    table: Table | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
 ) -> PaymentsPlan:
-    """Check the file and, unless ``dry_run``, record every payment in one transaction."""
+    """Check the file (or the table read from it before, e.g. at the preview) and, unless
+    ``dry_run``, record every payment in one transaction."""
     if actor is not None and getattr(actor, "role", None) not in STAFF_ROLES:
         raise PermissionDenied
-    plan = payments_plan(read_upload(upload), today=today)
+    if table is None:
+        assert upload is not None, "give the upload or its table"
+        table = read_upload(upload)
+    plan = payments_plan(table, today=today)
     if dry_run:
         return plan
     with transaction.atomic():

@@ -12,6 +12,13 @@ staff_urlpatterns = [
     path("funding/", views.funding, name="invoicing-funding"),
     path("funding/income/<int:pk>/", views.other_income_edit, name="other-income-edit"),
     path("funding/income/<int:pk>/delete/", views.other_income_delete, name="other-income-delete"),
+    path("payments-import/", views.payments_import_view, name="invoicing-payments-import"),
+    path(
+        "payments-import/template.csv",
+        views.payments_import_template,
+        name="invoicing-payments-template",
+    ),
+    path("export.csv", views.invoices_export, name="invoicing-export"),
     path("<int:pk>/", views.invoice_detail, name="invoice-detail"),
     path("<int:pk>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"),
     path("<int:pk>/invoice.xml", views.invoice_xml, name="invoice-xml"),

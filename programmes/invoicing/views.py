@@ -5,6 +5,7 @@ permission-checked PDF and XML downloads of both.
 A programme that charges no fees and has never invoiced has no invoicing pages (404).
 """
 
+import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -16,13 +17,16 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from programmes.core.forms import apply_validation_error
+from programmes.core.spreadsheets import ImportRefused
 from programmes.core.views import role_required
-from programmes.invoicing import selectors, services
-from programmes.invoicing.documents import document_response
+from programmes.invoicing import payments_import, selectors, services
+from programmes.invoicing.documents import attachment_response, document_response
+from programmes.invoicing.exports import invoices_csv
 from programmes.invoicing.forms import (
     BillingDetailsForm,
     CreditForm,
@@ -30,6 +34,7 @@ from programmes.invoicing.forms import (
     OtherIncomeForm,
     OverviewFilterForm,
     PaymentForm,
+    PaymentsImportForm,
     RunIssueForm,
     RunYearForm,
 )
@@ -48,7 +53,7 @@ municipal_admin_required = role_required(Role.MUNICIPAL_ADMIN)
 partner_people_required = role_required(Role.PARTNER_ADMIN, Role.PARTNER_MEMBER)
 # Rows per page of the staff overview.
 OVERVIEW_PAGE_SIZE = 50
-DOCUMENT_TYPES = {"pdf": "application/pdf", "xml": "application/xml"}
+PAYMENTS_SESSION_KEY = "payments-import"
 
 
 def invoicing_required(view: View) -> View:
@@ -348,3 +353,69 @@ def my_invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @invoicing_required
 def my_invoice_xml(request: HttpRequest, pk: int) -> HttpResponse:
     return document_response(selectors.get_invoice_for_user(request.user, pk), "xml")
+
+
+# --- Payments import and export (staff) --------------------------------------------------------
+
+
+@staff_required
+@invoicing_required
+def payments_import_view(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST "preview": the payments the file records, or every problem
+    by row. POST "confirm": record them. Between the two the table waits in the session
+    under a random token and is checked again from scratch."""
+    context: dict[str, Any] = {"columns": payments_import.COLUMNS}
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        stored = request.session.pop(PAYMENTS_SESSION_KEY, None)
+        if not stored or not constant_time_compare(stored["token"], request.POST.get("token", "")):
+            expired = payments_import.Problem(_("The preview has expired: upload the file again."))
+            context.update(form=PaymentsImportForm(), problems=[expired])
+            return render(request, "invoicing/payments_import.html", context)
+        try:
+            plan = payments_import.payments_import(actor=request.user, table=stored["table"])
+        except ImportRefused as refused:
+            context.update(form=PaymentsImportForm(), problems=refused.problems)
+            return render(request, "invoicing/payments_import.html", context)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s payment was recorded.",
+                "%(count)s payments were recorded.",
+                len(plan.rows),
+            )
+            % {"count": len(plan.rows)},
+        )
+        return redirect("invoicing-overview")
+    form = PaymentsImportForm(request.POST or None, request.FILES or None)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        try:
+            table = payments_import.read_upload(form.cleaned_data["file"])
+            plan = payments_import.payments_import(actor=request.user, table=table, dry_run=True)
+        except ImportRefused as refused:
+            context["problems"] = refused.problems
+        else:
+            token = secrets.token_urlsafe(16)
+            request.session[PAYMENTS_SESSION_KEY] = {"token": token, "table": table}
+            context.update(plan=plan, token=token)
+    return render(request, "invoicing/payments_import.html", context)
+
+
+@staff_required
+@invoicing_required
+def payments_import_template(request: HttpRequest) -> HttpResponse:
+    return attachment_response(payments_import.template_csv(), "csv", "payments.csv")
+
+
+@staff_required
+@invoicing_required
+def invoices_export(request: HttpRequest) -> HttpResponse:
+    """Every invoice and credit note (of ``?year=``) as CSV for the finance system."""
+    filters = OverviewFilterForm(request.GET or None)
+    year = filters.cleaned_data.get("year") if filters.is_valid() else None
+    today = timezone.localdate()
+    invoices = selectors.invoices_for_overview(year=year, today=today).order_by("number", "pk")
+    name = f"invoices-{year}.csv" if year else "invoices.csv"
+    return attachment_response(
+        invoices_csv(invoices.iterator(chunk_size=500), today=today), "csv", name
+    )

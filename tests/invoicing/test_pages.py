@@ -561,3 +561,77 @@ def test_the_partner_admin_keeps_the_billing_details(alpha_billing: Billing) -> 
         assert BillingDetails.objects.get().reference == "PO-77"
     invoice = _issued(alpha_billing)
     assert (invoice.buyer_reference, invoice.buyer_email) == ("PO-77", "ap@partner.example")
+
+
+# --- Payments import page and export ----------------------------------------------------------
+
+
+def test_staff_import_payments_with_a_preview_then_confirm(
+    alpha_billing: Billing, django_assert_max_num_queries
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    alpha_billing.issue()
+    with tenant_context(alpha_billing.world.tenant):
+        invoice = alpha_billing.invoice_of(alpha_billing.partner)
+    client = client_for(alpha_billing.world, "municipal_staff")
+    assert client.get("/invoicing/payments-import/").status_code == 200
+    bad = client.post(
+        "/invoicing/payments-import/",
+        {
+            "action": "preview",
+            "file": SimpleUploadedFile(
+                "b.csv", b"invoice number,amount paid,date paid\nKP-99,1,2026-02-03\n"
+            ),
+        },
+    )
+    assert [problem.row for problem in bad.context["problems"]] == [2]
+    good = f"invoice number,amount paid,date paid\n{invoice.document_number},6250,2026-02-03\n"
+    with django_assert_max_num_queries(12):
+        preview = client.post(
+            "/invoicing/payments-import/",
+            {"action": "preview", "file": SimpleUploadedFile("b.csv", good.encode())},
+        )
+    token = preview.context["token"]
+    with tenant_context(alpha_billing.world.tenant):
+        assert not invoice.payments.exists()
+    wrong = client.post("/invoicing/payments-import/", {"action": "confirm", "token": "forged"})
+    assert wrong.status_code == 200 and wrong.context["problems"]
+    # The forged token used up the stored preview: upload again, then confirm.
+    preview = client.post(
+        "/invoicing/payments-import/",
+        {"action": "preview", "file": SimpleUploadedFile("b.csv", good.encode())},
+    )
+    done = client.post(
+        "/invoicing/payments-import/", {"action": "confirm", "token": preview.context["token"]}
+    )
+    assert done.status_code == 302 and token
+    with tenant_context(alpha_billing.world.tenant):
+        invoice.refresh_from_db()
+        assert invoice.outstanding == 0
+
+
+@pytest.mark.parametrize("persona", [None, "partner_admin", "partner_member"])
+def test_only_staff_import_payments_and_export(alpha_billing: Billing, persona: str | None) -> None:
+    client = client_for(alpha_billing.world, persona)
+    for path in (
+        "/invoicing/payments-import/",
+        "/invoicing/export.csv",
+        "/invoicing/payments-import/template.csv",
+    ):
+        assert client.get(path).status_code in (302, 403)
+
+
+def test_staff_export_invoices_for_the_finance_system(
+    alpha_billing: Billing, beta_billing: Billing, django_assert_max_num_queries
+) -> None:
+    alpha_billing.issue()
+    beta_billing.issue()
+    client = client_for(alpha_billing.world, "municipal_staff")
+    with django_assert_max_num_queries(10):
+        response = client.get("/invoicing/export.csv?year=2026")
+    assert response["Content-Disposition"] == 'attachment; filename="invoices-2026.csv"'
+    text = response.content.decode()
+    assert text.count("\r\n") == 3 and "ALPHA-MARKER" in text and "BETA-MARKER" not in text
+    template = client.get("/invoicing/payments-import/template.csv")
+    assert template.status_code == 200 and b"KP-1001" in template.content
