@@ -1,9 +1,7 @@
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from programmes.climate.models import (
@@ -16,32 +14,8 @@ from programmes.climate.models import (
     Scope3Category,
 )
 from programmes.climate.services import Activity
-from programmes.core.i18n import formatting_locale
-from programmes.core.spreadsheets import parse_number
+from programmes.core.forms import LocalDecimalField
 from programmes.core.uploads import XLSX_TYPE
-
-
-class LocalDecimalField(forms.DecimalField):
-    """A number typed as the tenant's locale writes it (12,5 and 52.000 in Danish; 12.5 and
-    52000 too), read with Babel like the imports; shown without grouping for editing.
-    (Django's own localised input would read a Danish 52.000 as 52.)"""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Decimal):
-            return value
-        try:
-            return parse_number(str(value).strip(), formatting_locale())
-        except ValidationError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            return format_decimal(value, format="0.###", locale=formatting_locale())
-        return value
 
 
 def _tonnes(label: Any, *, required: bool = False) -> forms.DecimalField:

@@ -1,11 +1,14 @@
 """Form helpers shared by every topic."""
 
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from programmes.core.i18n import TranslatedField, language_name
+from programmes.core.i18n import TranslatedField, formatting_locale, language_name
+from programmes.core.spreadsheets import parse_number
 
 
 class TranslatedFieldsFormMixin:
@@ -83,3 +86,26 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
         languages = getattr(form, "languages", [])
         translated = f"{field}__{languages[0]}" if languages else ""
         form.add_error(translated if translated in form.fields else None, messages)
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A number typed as the tenant's locale writes it (12,5 and 52.000 in Danish; 12.5 and
+    52000 too), read with Babel like the imports; shown without grouping for editing.
+    (Django's own localised input would read a Danish 52.000 as 52.)"""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_number(str(value).strip(), formatting_locale())
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return format_decimal(value, format="0.###", locale=formatting_locale())
+        return value

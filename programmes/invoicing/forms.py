@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programmes.core.forms import LocalDecimalField
 from programmes.core.i18n import current_tenant
 from programmes.core.uploads import XLSX_TYPE
 from programmes.invoicing.models import (
@@ -62,7 +63,7 @@ class RunIssueForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = LocalDecimalField(
         label=_("Amount received"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
     paid_on = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
@@ -132,6 +133,7 @@ class OtherIncomeForm(forms.ModelForm):
         model = OtherIncome
         fields = ["year", "source", "description", "amount", "received_on"]
         widgets = {"received_on": DATE_INPUT}
+        field_classes = {"amount": LocalDecimalField}
 
 
 class PaymentsImportForm(forms.Form):

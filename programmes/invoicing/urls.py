@@ -20,11 +20,11 @@ staff_urlpatterns = [
     ),
     path("export.csv", views.invoices_export, name="invoicing-export"),
     path("<int:pk>/", views.invoice_detail, name="invoice-detail"),
-    path("<int:pk>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"),
-    path("<int:pk>/invoice.xml", views.invoice_xml, name="invoice-xml"),
+    path("<int:pk>/invoice.pdf", views.invoice_document, {"extension": "pdf"}, name="invoice-pdf"),
+    path("<int:pk>/invoice.xml", views.invoice_document, {"extension": "xml"}, name="invoice-xml"),
 ]
 partner_urlpatterns = [
     path("", views.my_invoices, name="my-invoices"),
-    path("<int:pk>.pdf", views.my_invoice_pdf, name="my-invoice-pdf"),
-    path("<int:pk>.xml", views.my_invoice_xml, name="my-invoice-xml"),
+    path("<int:pk>.pdf", views.my_invoice_document, {"extension": "pdf"}, name="my-invoice-pdf"),
+    path("<int:pk>.xml", views.my_invoice_document, {"extension": "xml"}, name="my-invoice-xml"),
 ]

@@ -216,14 +216,9 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @invoicing_required
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return document_response(selectors.get_invoice_for_user(request.user, pk), "pdf")
-
-
-@staff_required
-@invoicing_required
-def invoice_xml(request: HttpRequest, pk: int) -> HttpResponse:
-    return document_response(selectors.get_invoice_for_user(request.user, pk), "xml")
+def invoice_document(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    """The invoice as PDF or e-invoice (``extension`` comes from the URL pattern)."""
+    return document_response(selectors.get_invoice_for_user(request.user, pk), extension)
 
 
 @municipal_admin_required
@@ -345,14 +340,8 @@ def my_invoices(request: HttpRequest) -> HttpResponse:
 
 @partner_people_required
 @invoicing_required
-def my_invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return document_response(selectors.get_invoice_for_user(request.user, pk), "pdf")
-
-
-@partner_people_required
-@invoicing_required
-def my_invoice_xml(request: HttpRequest, pk: int) -> HttpResponse:
-    return document_response(selectors.get_invoice_for_user(request.user, pk), "xml")
+def my_invoice_document(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    return document_response(selectors.get_invoice_for_user(request.user, pk), extension)
 
 
 # --- Payments import and export (staff) --------------------------------------------------------
