@@ -148,6 +148,10 @@ class RunRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(
         default=False, help_text="Only show what the run would issue."
     )
+    fingerprint = serializers.CharField(
+        required=False,
+        help_text="A dry run's fingerprint: issue only if the run still issues exactly that.",
+    )
 
 
 class PlannedInvoiceSerializer(serializers.Serializer):
@@ -178,6 +182,7 @@ class RunPreviewSerializer(serializers.Serializer):
     already_invoiced = serializers.IntegerField()
     blocking = serializers.ListField(child=serializers.CharField())
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    fingerprint = serializers.CharField()
 
 
 class RunResultSerializer(serializers.Serializer):
@@ -313,7 +318,10 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantSco
             return Response(RunPreviewSerializer(preview).data)
         try:
             run = services.invoice_run_issue(
-                actor=request.user, year=data["year"], issue_date=issue_date
+                actor=request.user,
+                year=data["year"],
+                issue_date=issue_date,
+                expected=data.get("fingerprint"),
             )
         except DjangoValidationError as error:
             raise django_errors(error) from None

@@ -4,6 +4,7 @@ Every function here is the only way its change happens: one transaction, audited
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -182,6 +183,13 @@ class RunPreview:
     def total(self) -> Decimal:
         return sum((item.quote.total for item in self.planned), ZERO)
 
+    @property
+    def fingerprint(self) -> str:
+        """Who would be invoiced for how much: issuing with this checks that the run still
+        issues exactly what the person saw in the preview."""
+        planned = sorted((item.partner.pk, str(item.quote.total)) for item in self.planned)
+        return hashlib.sha256(repr((self.year, planned)).encode()).hexdigest()[:16]
+
 
 def invoice_run_preview(*, year: int, issue_date: dt.date | None = None) -> RunPreview:
     """What an annual run for ``year`` would issue now: one invoice per active partner that
@@ -240,12 +248,18 @@ def invoice_run_preview(*, year: int, issue_date: dt.date | None = None) -> RunP
 
 
 def invoice_run_issue(
-    *, actor: Any, year: int, issue_date: dt.date | None = None, notify: bool = True
+    *,
+    actor: Any,
+    year: int,
+    issue_date: dt.date | None = None,
+    expected: str | None = None,
+    notify: bool = True,
 ) -> InvoiceRun:
     """Issue the annual invoices for ``year`` and e-mail them (unless ``notify`` is off, as
     for demo data). Safe to run again and concurrently: the number series is locked first,
     the preview is taken again under that lock, and a partner that has a live invoice for
-    the year is skipped."""
+    the year is skipped. With ``expected`` (a preview's ``fingerprint``) nothing is issued
+    unless the run would issue exactly what that preview showed."""
     _require_staff(actor)
     issue_date = issue_date or timezone.localdate()
     tenant = current_tenant()
@@ -257,6 +271,10 @@ def invoice_run_issue(
         preview = invoice_run_preview(year=year, issue_date=issue_date)
         if preview.blocking:
             raise ValidationError(preview.blocking)
+        if expected is not None and expected != preview.fingerprint:
+            raise ValidationError(
+                _("Something changed since the preview was shown: check it again and confirm.")
+            )
         run = InvoiceRun.objects.create(
             year=year,
             issue_date=issue_date,

@@ -112,14 +112,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 @staff_required
 @invoicing_required
 def run(request: HttpRequest) -> HttpResponse:
-    """Preview the annual run for a year; issue it once the person confirms."""
+    """Preview the annual run for a year; issue it once the person confirms, and only if it
+    still issues what the preview showed (its fingerprint comes back with the form)."""
     this_year = timezone.localdate().year
     if request.method == "POST":
         issue_form = RunIssueForm(request.POST, prefix="issue")
         if issue_form.is_valid():
             year = issue_form.cleaned_data["year"]
             try:
-                issued = services.invoice_run_issue(actor=request.user, year=year)
+                issued = services.invoice_run_issue(
+                    actor=request.user, year=year, expected=request.POST.get("fingerprint", "")
+                )
             except ValidationError as error:
                 apply_validation_error(issue_form, error)
             else:

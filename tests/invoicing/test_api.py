@@ -84,7 +84,17 @@ def test_staff_preview_and_issue_the_run_then_nothing_twice(alpha_billing: Billi
     assert [row["total"] for row in preview.json()["planned"]] == ["6250.00", "6250.00"]
     with tenant_context(alpha_billing.world.tenant):
         assert not Invoice.objects.exists()
-    first = client.post("/api/v1/invoices/run/", {"year": 2026}, content_type="application/json")
+    stale = client.post(
+        "/api/v1/invoices/run/",
+        {"year": 2026, "fingerprint": "not-the-preview"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 400
+    first = client.post(
+        "/api/v1/invoices/run/",
+        {"year": 2026, "fingerprint": preview.json()["fingerprint"]},
+        content_type="application/json",
+    )
     assert first.status_code == 201 and first.json()["invoices_issued"] == 2
     again = client.post("/api/v1/invoices/run/", {"year": 2026}, content_type="application/json")
     assert again.json()["invoices_issued"] == 0

@@ -252,19 +252,26 @@ def test_the_run_previews_then_issues_once(
     assert 'id="id_issue-confirm_error"' in response.content.decode()
     with tenant_context(alpha_billing.world.tenant):
         assert not Invoice.objects.exists()
-    response = client.post("/invoicing/run/", {"issue-year": 2026, "issue-confirm": "on"})
+    fingerprint = client.get("/invoicing/run/?year=2026").context["preview"].fingerprint
+    confirmed = {"issue-year": 2026, "issue-confirm": "on", "fingerprint": fingerprint}
+    # A partner joining after the preview: the run would issue more than was shown.
+    _more_partners(alpha_billing, 1)
+    changed = client.post("/invoicing/run/", confirmed)
+    assert changed.status_code == 200 and changed.context["issue_form"].errors
+    with tenant_context(alpha_billing.world.tenant):
+        assert not Invoice.objects.exists()
+    confirmed["fingerprint"] = changed.context["preview"].fingerprint  # the new preview's
+    response = client.post("/invoicing/run/", confirmed)
     assert response.status_code == 302
     assert response["Location"] == "/invoicing/?year=2026"
     with tenant_context(alpha_billing.world.tenant):
-        assert Invoice.objects.count() == 12
+        assert Invoice.objects.count() == 13
     page = client.get("/invoicing/run/?year=2026").content.decode()
     assert 'name="issue-confirm"' not in page
-    response = client.post(
-        "/invoicing/run/", {"issue-year": 2026, "issue-confirm": "on"}, follow=True
-    )
+    response = client.post("/invoicing/run/", confirmed, follow=True)
     assert response.status_code == 200
     with tenant_context(alpha_billing.world.tenant):
-        assert Invoice.objects.count() == 12
+        assert Invoice.objects.count() == 13
 
 
 def test_a_blocked_run_shows_why_and_issues_nothing(alpha_billing: Billing) -> None:
