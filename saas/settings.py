@@ -60,6 +60,10 @@ TENANT_APPS = [
     "programmes.certificates",
     "programmes.dashboards",
     "programmes.invoicing",
+    "programmes.events",
+    "programmes.matchmaking",
+    "programmes.awards",
+    "programmes.communication",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

@@ -4,17 +4,21 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from programmes.awards import api as awards_api
 from programmes.certificates import api as certificates_api
 from programmes.certificates import urls as certificate_urls
 from programmes.climate import api as climate_api
+from programmes.communication import api as communication_api
 from programmes.configuration import api as configuration_api
 from programmes.configuration import views as configuration_views
 from programmes.dashboards import api as dashboards_api
 from programmes.dashboards import urls as dashboards_urls
+from programmes.events import api as events_api
 from programmes.followups import api as followups_api
 from programmes.followups import views as followup_views
 from programmes.invoicing import api as invoicing_api
 from programmes.invoicing import urls as invoicing_urls
+from programmes.matchmaking import api as matchmaking_api
 from programmes.partners import api as partners_api
 from programmes.partners import document_views as partner_documents
 from programmes.partners import views as partner_views
@@ -52,6 +56,9 @@ api_v1.register("billing-details", invoicing_api.BillingDetailsViewSet, basename
 api_v1.register(
     "invoicing-settings", invoicing_api.InvoicingSettingsViewSet, basename="invoicing-settings"
 )
+for module in (events_api, matchmaking_api, awards_api, communication_api):
+    for prefix, viewset, basename in module.API_ROUTES:
+        api_v1.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("", configuration_views.programme_home, name="home"),
@@ -63,6 +70,12 @@ urlpatterns = [
     ),
     path("manage/", include("programmes.configuration.urls")),
     path("apply/", partner_views.apply_view, name="partner-apply"),
+    # Network life, by full path (each app owns its prefixes: events/, calendar/,
+    # matchmaking/, awards/, announcements/, and its my-partnership/<topic>/ pages).
+    path("", include("programmes.events.urls")),
+    path("", include("programmes.matchmaking.urls")),
+    path("", include("programmes.awards.urls")),
+    path("", include("programmes.communication.urls")),
     # Climate pages by full path: my-partnership/climate/…, partners/climate-import/…,
     # partners/<id>/climate/… (before the partners' workspace).
     path("", include("programmes.climate.urls")),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "programmes.awards"
+    verbose_name = "Awards"

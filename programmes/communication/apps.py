@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommunicationConfig(AppConfig):
+    name = "programmes.communication"
+    verbose_name = "Announcements and newsletters"
