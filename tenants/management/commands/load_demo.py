@@ -5,11 +5,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from programmes.awards.demo import demo_awards_create
 from programmes.certificates.demo import demo_certificates_create
 from programmes.climate.demo import demo_accounts_create
 from programmes.climate.models import ClimateAccount
+from programmes.communication.demo import demo_communication_create
+from programmes.events.demo import demo_events_create
 from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.invoicing.demo import demo_invoices_create
+from programmes.matchmaking.demo import demo_matchmaking_create
 from programmes.partners.demo import demo_partners_create
 from programmes.partners.models import Membership
 from programmes.people.models import Role, User
@@ -127,6 +131,13 @@ class Command(BaseCommand):
                     demo_certificates_create(country=request.country)
                     demo_accounts_create(country=request.country)
                 demo_invoices_create(country=request.country)
+                for create in (
+                    demo_events_create,
+                    demo_matchmaking_create,
+                    demo_awards_create,
+                    demo_communication_create,
+                ):
+                    create(slug=request.slug, country=request.country, language=request.language)
                 if not User.objects.filter(email=admin_email).exists():
                     user_create(
                         actor=None,

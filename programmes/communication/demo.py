@@ -1,0 +1,5 @@
+"""Demo data for this topic (replaced by the real demo as the topic is built)."""
+
+
+def demo_communication_create(*, slug: str, country: str, language: str) -> int:
+    return 0
