@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "programmes.followups.models.FollowUpStatus.choices",
         "ProgressStatusEnum": "programmes.followups.models.ProgressStatus.choices",
         "PublicFigureEnum": "programmes.configuration.models.PublicFigure.choices",
+        "AnnouncementCategoryEnum": "programmes.communication.models.Category.choices",
+        "AnnouncementStatusEnum": "programmes.communication.models.AnnouncementStatus.choices",
     },
 }
 
@@ -314,7 +316,14 @@ CELERY_BEAT_SCHEDULE = {
         ("programmes.certificates.tasks.remind_certificates", 8),
         ("programmes.invoicing.tasks.run_annual_invoicing", 5),
         ("programmes.invoicing.tasks.remind_overdue_invoices", 9),
+        ("programmes.events.tasks.remind_events", 7),
     )
+}
+# Announcements scheduled for later go out within the hour (one query per tenant).
+CELERY_BEAT_SCHEDULE["hourly-send_due_announcements"] = {
+    "task": "tenants.tasks.fan_out",
+    "schedule": crontab(minute=5),
+    "args": ("programmes.communication.tasks.send_due_announcements",),
 }
 
 # --- Security
