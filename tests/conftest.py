@@ -7,6 +7,8 @@ other tenant in a response is a leak.
 """
 
 import datetime as dt
+import functools
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -213,6 +215,14 @@ def client_for(world: World | None, persona: str | None = None) -> Client:
         with tenant_context(world.tenant):
             client.force_login(world.users[persona])
     return client
+
+
+@pytest.fixture
+def english_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages in English (both test tenants offer it): for tests that read messages."""
+    monkeypatch.setattr(
+        sys.modules[__name__], "Client", functools.partial(Client, HTTP_ACCEPT_LANGUAGE="en")
+    )
 
 
 def operator_client(operator: User) -> Client:

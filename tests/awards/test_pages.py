@@ -12,6 +12,9 @@ from programmes.awards.models import AwardRound, Nomination, RoundStatus, Score
 from tests.awards.conftest import Award
 from tests.conftest import PERSONAS, World, client_for
 
+# The assertions read English messages (both test tenants offer English).
+pytestmark = pytest.mark.usefixtures("english_pages")
+
 STAFF = {"municipal_admin", "municipal_staff"}
 
 

@@ -18,6 +18,7 @@ from programmes.partners.models import Partner
 from tests.communication.conftest import announcement, make_partner
 from tests.conftest import World, client_for
 
+
 STAFF = ("municipal_admin", "municipal_staff")
 PARTNER_PEOPLE = ("partner_admin", "partner_member", "other_partner_member")
 
@@ -96,6 +97,7 @@ def _form(**overrides: object) -> dict[str, object]:
     return data
 
 
+@pytest.mark.usefixtures("english_pages")  # reads English messages
 def test_staff_write_preview_and_send_an_announcement(
     alpha: World, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ) -> None:
@@ -194,10 +196,11 @@ def test_the_inbox_lists_the_partners_items_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     _accessible(html)
     assert "ALPHA-MARKER news 14" in html
-    assert "15 unread announcements" in html
+    assert response.context["unread"] == 15
     assert "unsent draft" not in html and "for the other partner" not in html
 
 
+@pytest.mark.usefixtures("english_pages")  # reads English messages
 def test_opening_an_item_marks_it_read_and_it_can_be_marked_unread(alpha: World) -> None:
     with tenant_context(alpha.tenant):
         [row] = _sent(alpha, 1, body={"da": "ALPHA-MARKER line one\nline two"})

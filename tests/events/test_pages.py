@@ -14,6 +14,9 @@ from programmes.events.models import CalendarToken, Event, Registration, Registr
 from tests.conftest import PERSONAS, World, client_for
 from tests.events.conftest import expect_main_events, make_event, register
 
+# The assertions read English messages (both test tenants offer English).
+pytestmark = pytest.mark.usefixtures("english_pages")
+
 STAFF = ("municipal_admin", "municipal_staff")
 PARTNER_PEOPLE = ("partner_admin", "partner_member", "other_partner_member")
 ALL = [None, *(persona for persona, _ in PERSONAS)]

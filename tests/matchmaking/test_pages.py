@@ -9,6 +9,9 @@ from programmes.matchmaking.models import Meeting, Profile, Session, Tag
 from tests.conftest import PERSONAS, World, client_for
 from tests.matchmaking.conftest import make_matchmaking
 
+# The assertions read English messages (both test tenants offer English).
+pytestmark = pytest.mark.usefixtures("english_pages")
+
 SAME_ID = 737373
 STAFF = {"municipal_admin", "municipal_staff"}
 

@@ -271,7 +271,9 @@ def test_each_partner_gets_its_schedule_with_the_pdf_once_per_version(alpha: Wor
         assert mimetype == "application/pdf" and content.startswith(b"%PDF")
         with translation.override(world.partner.language):
             nine = time_local(dt.time(9, 0))  # Babel: 09.00 in Danish, 09:00 in Swedish
-        assert f"Round 1, {nine}, table " in message.body
+            line = translation.gettext("Round %(number)s, %(starts)s, table %(table)s: %(other)s")
+        # The e-mail is in the partner's language: "Runde 1, 09.00, bord …" in Danish.
+        assert line.split("%(table)s")[0] % {"number": 1, "starts": nine} in message.body
 
         assert services.schedule_send(actor=None, session=world.session) == 0  # same version
         services.meeting_delete(actor=None, meeting=world.session.meetings.first())
