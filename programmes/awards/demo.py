@@ -13,7 +13,8 @@ its awards allow them).
 
 This year's round follows the calendar: open with a few nominations while its window runs
 (or is still to come); once the window has passed, the jury is scoring it, one juror has
-submitted. Monthly prizes have this month's round open.
+submitted. Monthly prizes have this month's round open and last month's being scored (one
+juror has submitted), so the jury always has a round to score.
 
 The jury: three municipal staff members and one person of a partner (who is excluded from
 scoring that partner's nominations), created once (``jury-<n>@<slug>.example``, the demo
@@ -210,8 +211,12 @@ def _round_create(
     criteria = list(award_round.criteria.all())
     if not past and closes >= today:
         return  # open: nominations only
-    # Scored: every juror (all of them for past rounds, one for this year's).
-    scorers = jurors if past else jurors[:1]
+    # Still being scored: this year's annual round once its window has closed, and last
+    # month's prize (so whatever the date there is a round for the jury to score). One
+    # juror has submitted those; every juror has submitted the rest.
+    last_month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    still_scoring = not past or (month is not None and (year, month) == last_month)
+    scorers = jurors[:1] if still_scoring else jurors
     scores = [
         Score(nomination=nomination, juror=juror, criterion=criterion, value=_value(rng))
         for juror in scorers
@@ -224,17 +229,12 @@ def _round_create(
         JurorSubmission(round=award_round, juror=juror) for juror in scorers
     )
     started = _moment(closes + dt.timedelta(days=1))
-    if not past:
+    if still_scoring:
         AwardRound.objects.filter(pk=award_round.pk).update(
             status=RoundStatus.SCORING, scoring_started_at=started
         )
         return
     announced = _announced_on(year, month)
-    if announced > today:  # last month's prize: scored and closed, staff announce it
-        AwardRound.objects.filter(pk=award_round.pk).update(
-            status=RoundStatus.CLOSED, scoring_started_at=started, closed_at=_moment(today)
-        )
-        return
     winner = _best(scores, criteria)
     AwardRound.objects.filter(pk=award_round.pk).update(
         status=RoundStatus.ANNOUNCED,

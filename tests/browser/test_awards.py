@@ -145,7 +145,7 @@ def test_a_juror_scores_the_round_submits_and_then_sees_the_jury(page: Page, sta
     being_scored = rounds.get_by_role("row").filter(
         has=page.get_by_role("cell", name=tr(page, "The jury is scoring"), exact=True)
     )
-    expect(being_scored).not_to_have_count(0)  # the demo has one from November to December
+    expect(being_scored).not_to_have_count(0)  # the demo always has one: last month's prize
     being_scored.first.get_by_role("link").click()
 
     # One region per nomination, named by the nominee; the jury's scores are secret so far.

@@ -21,9 +21,15 @@ SESSION = "Partnerskabsdag"  # the demo session's Danish title (programmes/match
 ROUNDS = 5  # the demo session's rounds
 
 
-def first_unticked(group: Locator, *, besides: str = "") -> str:
-    """The label of the first box in ``group`` that is not ticked (and is not ``besides``)."""
-    for label in group.locator("label").all():
+def tag_list(page: Page, name: str) -> Locator:
+    """The boxes of the profile's tag list called ``name``: a group named by its legend."""
+    return page.get_by_role("main").get_by_role("group", name=name, exact=True)
+
+
+def first_unticked(boxes: Locator, *, besides: str = "") -> str:
+    """The label of the first box in ``boxes`` that is not ticked (and is not ``besides``)."""
+    expect(boxes.get_by_role("checkbox").first).to_be_visible()
+    for label in boxes.locator("label").all():
         name = label.inner_text().strip()
         if name != besides and not label.get_by_role("checkbox").is_checked():
             return name
@@ -36,9 +42,9 @@ def test_a_partner_admin_keeps_its_profile_and_reads_its_schedule(page: Page, st
     page.get_by_role("main").get_by_role("link", name=tr(page, "Matchmaking"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tr(page, "Matchmaking"))
 
-    # The tag lists are groups of boxes named by their legends.
-    offers = page.get_by_role("group", name=tr(page, "We offer"), exact=True)
-    seeks = page.get_by_role("group", name=tr(page, "We seek"), exact=True)
+    # Offers and needs are picked from the same tag list, each box found by its label.
+    offers = tag_list(page, tr(page, "We offer"))
+    seeks = tag_list(page, tr(page, "We seek"))
     offer = first_unticked(offers)
     need = first_unticked(seeks, besides=offer)
     offers.get_by_label(offer, exact=True).check()
