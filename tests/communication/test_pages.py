@@ -18,7 +18,6 @@ from programmes.partners.models import Partner
 from tests.communication.conftest import announcement, make_partner
 from tests.conftest import World, client_for
 
-
 STAFF = ("municipal_admin", "municipal_staff")
 PARTNER_PEOPLE = ("partner_admin", "partner_member", "other_partner_member")
 
