@@ -269,5 +269,10 @@ def my_awards(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "awards/my_awards.html",
-        {"partner": partner, "awards": selectors.partner_awards(partner)},
+        {
+            "partner": partner,
+            "awards": selectors.partner_awards(partner),
+            # A partner's person may sit on a jury (never scoring its own organisation).
+            "judges": selectors.rounds_for_juror(request.user).exists(),
+        },
     )
