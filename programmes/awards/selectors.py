@@ -263,12 +263,14 @@ def jury_sheet(award_round: AwardRound, juror: User) -> JurySheet:
     totals = round_totals(award_round, criteria) if submitted else {}
     rows = []
     for nomination in nominations:
-        others_here = others.get(nomination.pk, {})
+        # A juror linked to the nominee learns nothing of how the jury scored it.
+        is_excluded = nomination.nominee_id in excluded
+        others_here = {} if is_excluded else others.get(nomination.pk, {})
         mine = own.get(nomination.pk, {})
         rows.append(
             SheetRow(
                 nomination=nomination,
-                excluded=nomination.nominee_id in excluded,
+                excluded=is_excluded,
                 own=mine,
                 cells=[
                     SheetCell(
@@ -279,7 +281,7 @@ def jury_sheet(award_round: AwardRound, juror: User) -> JurySheet:
                     for criterion in criteria
                 ],
                 other_jurors=[name for _id, name in others_here],
-                total=totals.get(nomination.pk),
+                total=None if is_excluded else totals.get(nomination.pk),
             )
         )
     return JurySheet(
@@ -448,7 +450,9 @@ def scores_visible_to(viewer: Any) -> QuerySet[Score]:
     viewer_submitted = Exists(
         JurorSubmission.objects.filter(round=OuterRef("nomination__round"), juror=viewer)
     )
-    visible = Q(juror=viewer) | (viewer_submitted & scorer_submitted)
+    # Never another juror's scores of a nomination of the viewer's own organisation.
+    own_organisation = Q(nomination__nominee_id__in=excluded_partner_ids(viewer))
+    visible = Q(juror=viewer) | (viewer_submitted & scorer_submitted & ~own_organisation)
     if is_staff(viewer):
         visible |= Q(nomination__round__status__in=RESULT_STATUSES) & scorer_submitted
     return rows.filter(visible)

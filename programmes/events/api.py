@@ -18,11 +18,12 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -335,7 +336,13 @@ class EventViewSet(
         """Main events attended per partner in a year against the programme's expectation:
         staff every active partner, a partner's people their own."""
         year_param = request.query_params.get("year", "")
-        year = int(year_param) if year_param.isdigit() else selectors.current_year()
+        year = selectors.current_year()
+        if year_param:
+            if not (
+                year_param.isascii() and year_param.isdigit() and 2000 <= int(year_param) <= 2100
+            ):
+                raise ValidationError({"year": [_("Give a year from 2000 to 2100.")]})
+            year = int(year_param)
         if request.user.role in STAFF_ROLES:
             rows = selectors.participation(year=year)
         else:

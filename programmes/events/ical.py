@@ -50,13 +50,22 @@ def _calendar(name: str, method: str = "") -> icalendar.Calendar:
     return calendar
 
 
-def _location(event: Event) -> str:
-    return ", ".join(part for part in (event.place, event.online_url) if part)
+def _location(event: Event, *, with_link: bool) -> str:
+    link = event.online_url if with_link else ""
+    return ", ".join(part for part in (event.place, link) if part)
 
 
 def _vevent(
-    event: Event, *, zone: ZoneInfo, stamp: dt.datetime, status: str, language: str | None
+    event: Event,
+    *,
+    zone: ZoneInfo,
+    stamp: dt.datetime,
+    status: str,
+    language: str | None,
+    with_link: bool = True,
 ) -> icalendar.Event:
+    """One event. ``with_link`` off (the public feed): the meeting's online link is left
+    out, since the event itself is for the programme's people; the event page is the URL."""
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", stamp)
@@ -68,10 +77,11 @@ def _vevent(
         description = "\n\n".join(filter(None, [event.cancellation_reason, description]))
     if description:
         vevent.add("description", description)
-    location = _location(event)
+    location = _location(event, with_link=with_link)
     if location:
         vevent.add("location", location)
-    vevent.add("url", event.online_url or absolute_url(reverse("event-detail", args=[event.pk])))
+    page = absolute_url(reverse("event-detail", args=[event.pk]))
+    vevent.add("url", (event.online_url if with_link else "") or page)
     vevent.add("status", status)
     vevent.add("sequence", event.sequence)
     vevent.add("categories", [str(event.get_kind_display())])
@@ -105,7 +115,14 @@ def tenant_feed(events: Iterable[Event], *, name: str) -> bytes:
     zone, stamp = tenant_zone(), timezone.now()
     for event in rows:
         calendar.add_component(
-            _vevent(event, zone=zone, stamp=stamp, status=_event_status(event), language=None)
+            _vevent(
+                event,
+                zone=zone,
+                stamp=stamp,
+                status=_event_status(event),
+                language=None,
+                with_link=False,
+            )
         )
     return _finish(calendar, rows)
 

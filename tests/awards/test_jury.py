@@ -83,6 +83,26 @@ def test_the_excluded_juror_sees_the_nomination_marked_and_submits_without_it(
         services.scores_submit(actor=juror, award_round=award.round)  # own not needed
 
 
+def test_the_excluded_juror_never_learns_how_the_jury_scored_its_organisation(
+    award: Award,
+) -> None:
+    with tenant_context(award.world.tenant):
+        own, other = _scoring(award)
+        staff_juror, juror = award.user("municipal_staff"), award.user("partner_member")
+        _score(award, staff_juror, own, 9, 9)
+        _score(award, staff_juror, other, 3, 3)
+        services.scores_submit(actor=staff_juror, award_round=award.round)
+        _score(award, juror, other, 6, 4)
+        services.scores_submit(actor=juror, award_round=award.round)
+        sheet = {row.nomination.pk: row for row in selectors.jury_sheet(award.round, juror).rows}
+        assert sheet[own.pk].total is None and sheet[own.pk].other_jurors == []
+        assert all(cell.others == [] for cell in sheet[own.pk].cells)
+        assert sheet[other.pk].total is not None and sheet[other.pk].other_jurors
+        visible = selectors.scores_visible_to(juror)
+        assert not visible.filter(nomination=own).exists()
+        assert visible.filter(nomination=other, juror=staff_juror).exists()
+
+
 def test_a_juror_invited_by_address_is_excluded_too(award: Award) -> None:
     """A membership waiting for its invitation to be accepted still links the juror."""
     from programmes.partners.models import Membership

@@ -237,3 +237,11 @@ def test_the_calendar_link_is_made_and_renewed(alpha: World) -> None:
     assert second != first
     path = second.split("alpha.localhost", 1)[1]
     assert client_for(alpha).get(path).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "²", "soon"])
+def test_a_bad_participation_year_is_a_clear_error(alpha: World, year: str) -> None:
+    response = client_for(alpha, "municipal_staff").get(
+        f"/api/v1/events/participation/?year={year}"
+    )
+    assert response.status_code == 400 and "year" in response.json()
