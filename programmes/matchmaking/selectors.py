@@ -13,7 +13,7 @@ from django.http import Http404
 
 from programmes.matchmaking.models import Meeting, Profile, Session, Tag
 from programmes.matchmaking.solver import Participant, pair_key
-from programmes.partners.models import Membership, Partner, Stage
+from programmes.partners.models import Partner, Stage
 from programmes.partners.selectors import partners_visible_to
 from programmes.people.models import STAFF_ROLES
 
@@ -220,24 +220,3 @@ def personal_schedule(session: Session, partner: Partner) -> list[PersonalMeetin
             PersonalMeeting(time, meeting.table, other, profiles.get(other.pk), meeting.score)
         )
     return rows
-
-
-def partner_people_addresses(partner_ids: set[int]) -> dict[int, list[str]]:
-    """Per partner, the addresses of its people with an active account (admins and
-    members), else its main contacts (one or two queries)."""
-    from programmes.partners.models import ContactRole, PartnerContact
-
-    addresses: dict[int, list[str]] = defaultdict(list)
-    rows = Membership.objects.filter(
-        partner_id__in=partner_ids, user__isnull=False, user__is_active=True
-    ).values_list("partner_id", "user__email")
-    for partner_id, email in rows.order_by("user__email"):
-        addresses[partner_id].append(email)
-    missing = partner_ids - addresses.keys()
-    if missing:
-        contacts = PartnerContact.objects.filter(
-            partner_id__in=missing, role=ContactRole.MAIN
-        ).values_list("partner_id", "email")
-        for partner_id, email in contacts.order_by("email"):
-            addresses[partner_id].append(email)
-    return addresses

@@ -24,6 +24,8 @@ from programmes.core.tasks import enqueue_after_commit
 from programmes.matchmaking import selectors, solver
 from programmes.matchmaking.models import Meeting, Profile, Session, Tag
 from programmes.partners.models import Partner
+from programmes.partners.selectors import partner_mail_addresses
+from programmes.people.models import Role
 
 MAX_ROUNDS = 20
 MAX_TABLES = 500
@@ -437,7 +439,7 @@ def schedule_send(*, actor: Any, session: Session) -> int:
     session.refresh_from_db()
     pairs = session.meetings.values_list("partner_a_id", "partner_b_id")
     partner_ids = {p for pair in pairs for p in pair}
-    addresses = selectors.partner_people_addresses(partner_ids)
+    addresses = partner_mail_addresses(partner_ids, roles=(Role.PARTNER_ADMIN, Role.PARTNER_MEMBER))
     keys = {
         (pid, address): f"matchmaking:{session.pk}:v{session.version}:{pid}:{address}"
         for pid, emails in addresses.items()

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -91,19 +92,22 @@ def signing_rounds_with_places() -> list[Any]:
     return list(rounds)
 
 
-def partner_mail_addresses(partner_ids: set[int]) -> dict[int, list[str]]:
-    """Per partner, its admins with an account, else its main contacts (imported partners
-    whose people have not signed in yet); two queries for any number of partners."""
+def partner_mail_addresses(
+    partner_ids: set[int], *, roles: Collection[str] = (Role.PARTNER_ADMIN,)
+) -> dict[int, list[str]]:
+    """Per partner, its people with an account and one of ``roles`` (by default its admins),
+    else its main contacts (imported partners whose people have not signed in yet); two
+    queries for any number of partners."""
     addresses: dict[int, list[str]] = defaultdict(list)
-    admins = User.objects.filter(
-        membership__partner__in=partner_ids, is_active=True, role=Role.PARTNER_ADMIN
+    people = User.objects.filter(
+        membership__partner__in=partner_ids, is_active=True, role__in=roles
     ).values_list("membership__partner_id", "email")
-    for partner_id, email in admins.order_by("email"):
+    for partner_id, email in people.order_by("email"):
         addresses[partner_id].append(email)
-    without_admin = partner_ids - addresses.keys()
-    if without_admin:
+    without_people = partner_ids - addresses.keys()
+    if without_people:
         contacts = PartnerContact.objects.filter(
-            partner__in=without_admin, role=ContactRole.MAIN
+            partner__in=without_people, role=ContactRole.MAIN
         ).values_list("partner_id", "email")
         for partner_id, email in contacts.order_by("email"):
             addresses[partner_id].append(email)
