@@ -6,7 +6,6 @@ Between preview and confirmation the uploaded table waits in the session (server
 under a random token; the confirmation validates it again from scratch.
 """
 
-import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,7 +28,7 @@ from programmes.climate.forms import (
 from programmes.climate.models import ActivityKind, ClimateAccount
 from programmes.core.forms import apply_validation_error
 from programmes.core.uploads import XLSX_TYPE
-from programmes.core.views import role_required
+from programmes.core.views import import_preview_keep, import_preview_take, role_required
 from programmes.dashboards.charts import bar_chart_svg
 from programmes.partners.models import Partner
 from programmes.partners.selectors import get_partner_for_user, partner_of_user
@@ -236,12 +234,8 @@ def _import_page(request: HttpRequest, partner: Partner | None) -> HttpResponse:
         "back": reverse("partner-workspace" if staff else "my-climate"),
     }
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored = request.session.pop(SESSION_KEY, None)
-        if (
-            not stored
-            or stored.get("partner") != owner
-            or not constant_time_compare(stored["token"], request.POST.get("token", ""))
-        ):
+        stored = import_preview_take(request, SESSION_KEY)
+        if stored is None or stored.get("partner") != owner:
             expired = importing.Problem(_("The preview has expired: upload the file again."))
             context.update(form=ImportForm(), problems=[expired])
             return render(request, "climate/import.html", context)
@@ -275,8 +269,7 @@ def _import_page(request: HttpRequest, partner: Partner | None) -> HttpResponse:
         except importing.ImportRefused as refused:
             context["problems"] = refused.problems
         else:
-            token = secrets.token_urlsafe(24)
-            request.session[SESSION_KEY] = {"token": token, "table": table, "partner": owner}
+            token = import_preview_keep(request, SESSION_KEY, {"table": table, "partner": owner})
             context.update(plan=plan, token=token)
     return render(request, "climate/import.html", context)
 

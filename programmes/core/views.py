@@ -1,5 +1,6 @@
 """View helpers shared by every topic."""
 
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
 View = Callable[..., HttpResponse]
@@ -45,3 +47,20 @@ def stored_file_response(field_file: Any, content_type: str, *, download_name: s
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
+
+
+def import_preview_keep(request: HttpRequest, key: str, data: dict[str, Any]) -> str:
+    """Keep an import's checked tables in the session (server-side) between its preview and
+    the confirmation; returns the random token the confirmation must send back."""
+    token = secrets.token_urlsafe(24)
+    request.session[key] = {**data, "token": token}
+    return token
+
+
+def import_preview_take(request: HttpRequest, key: str) -> dict[str, Any] | None:
+    """The kept preview, once: None when there is none or the POSTed token is not its own
+    (the import then asks for the file again; nothing the browser sends is trusted)."""
+    stored = request.session.pop(key, None)
+    if not stored or not constant_time_compare(stored["token"], request.POST.get("token", "")):
+        return None
+    return stored

@@ -5,7 +5,6 @@ permission-checked PDF and XML downloads of both.
 A programme that charges no fees and has never invoiced has no invoicing pages (404).
 """
 
-import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -17,13 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from programmes.core.forms import apply_validation_error
 from programmes.core.spreadsheets import ImportRefused
-from programmes.core.views import role_required
+from programmes.core.views import import_preview_keep, import_preview_take, role_required
 from programmes.invoicing import payments_import, selectors, services
 from programmes.invoicing.documents import attachment_response, document_response
 from programmes.invoicing.exports import invoices_csv
@@ -358,8 +356,8 @@ def payments_import_view(request: HttpRequest) -> HttpResponse:
     under a random token and is checked again from scratch."""
     context: dict[str, Any] = {"columns": payments_import.COLUMNS}
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored = request.session.pop(PAYMENTS_SESSION_KEY, None)
-        if not stored or not constant_time_compare(stored["token"], request.POST.get("token", "")):
+        stored = import_preview_take(request, PAYMENTS_SESSION_KEY)
+        if stored is None:
             expired = payments_import.Problem(_("The preview has expired: upload the file again."))
             context.update(form=PaymentsImportForm(), problems=[expired])
             return render(request, "invoicing/payments_import.html", context)
@@ -387,8 +385,7 @@ def payments_import_view(request: HttpRequest) -> HttpResponse:
         except ImportRefused as refused:
             context["problems"] = refused.problems
         else:
-            token = secrets.token_urlsafe(16)
-            request.session[PAYMENTS_SESSION_KEY] = {"token": token, "table": table}
+            token = import_preview_keep(request, PAYMENTS_SESSION_KEY, {"table": table})
             context.update(plan=plan, token=token)
     return render(request, "invoicing/payments_import.html", context)
 

@@ -5,21 +5,19 @@ a random token; the confirmation validates them again from scratch, so nothing t
 sends back is trusted, and partners saved in the meantime are caught.
 """
 
-import secrets
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.crypto import constant_time_compare
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from programmes.core.i18n import current_tenant
 from programmes.core.uploads import XLSX_TYPE
-from programmes.core.views import role_required
+from programmes.core.views import import_preview_keep, import_preview_take, role_required
 from programmes.partners import importing
 from programmes.partners.business_ids import business_id_display
 
@@ -55,8 +53,8 @@ def import_partners(request: HttpRequest) -> HttpResponse:
         "goal_columns": importing.column_guide(importing.GOALS),
     }
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored = request.session.pop(SESSION_KEY, None)
-        if not stored or not constant_time_compare(stored["token"], request.POST.get("token", "")):
+        stored = import_preview_take(request, SESSION_KEY)
+        if stored is None:
             expired = importing.Problem(_("The preview has expired: upload the file again."))
             context.update(form=ImportForm(), problems=[expired])
             return render(request, "partners/import.html", context)
@@ -86,8 +84,7 @@ def import_partners(request: HttpRequest) -> HttpResponse:
         except importing.ImportRefused as refused:
             context["problems"] = refused.problems
         else:
-            token = secrets.token_urlsafe(24)
-            request.session[SESSION_KEY] = {"token": token, "tables": tables.as_json()}
+            token = import_preview_keep(request, SESSION_KEY, {"tables": tables.as_json()})
             country = current_tenant().country
             context.update(
                 plan=plan,
