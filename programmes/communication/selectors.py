@@ -31,7 +31,7 @@ from programmes.communication.models import (
     NotificationPreference,
 )
 from programmes.configuration.models import Programme, Tier
-from programmes.core.i18n import current_tenant, translated
+from programmes.core.i18n import offered_language, translated
 from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.partners.models import ContactRole, Partner, PartnerContact, Sector, Stage
 from programmes.partners.selectors import partner_of_user
@@ -190,16 +190,6 @@ class Recipient:
     user_id: int | None = None
 
 
-def _language(*choices: str) -> str:
-    """The first of ``choices`` the tenant offers, else its primary language."""
-    tenant = current_tenant()
-    offered = tenant.languages if tenant else []
-    for code in choices:
-        if code and code in offered:
-            return code
-    return tenant.primary_language if tenant else (next((c for c in choices if c), "en"))
-
-
 def recipients_for_partners(partners: Iterable[Partner]) -> list[Recipient]:
     """The people an announcement to these partners is e-mailed to: every active account of
     the partner (admins and members) in its own language, else in the partner's; a partner
@@ -223,7 +213,9 @@ def recipients_for_partners(partners: Iterable[Partner]) -> list[Recipient]:
         if (partner_id, address) not in seen:
             seen.add((partner_id, address))
             found[partner_id].append(
-                Recipient(partner_id, address, _language(language, languages[partner_id]), user_id)
+                Recipient(
+                    partner_id, address, offered_language(language, languages[partner_id]), user_id
+                )
             )
     without = [pk for pk in languages if pk not in found]
     if without:
@@ -237,7 +229,7 @@ def recipients_for_partners(partners: Iterable[Partner]) -> list[Recipient]:
             if address and (partner_id, address) not in seen:
                 seen.add((partner_id, address))
                 found[partner_id].append(
-                    Recipient(partner_id, address, _language(languages[partner_id]))
+                    Recipient(partner_id, address, offered_language(languages[partner_id]))
                 )
     return [recipient for partner in partners for recipient in found.get(partner.pk, [])]
 

@@ -16,7 +16,7 @@ from programmes.communication.forms import AnnouncementForm, PreferenceForm, Sen
 from programmes.communication.models import Announcement, Category
 from programmes.communication.tokens import ALL, InvalidToken, unsubscribe_token_read
 from programmes.core.forms import apply_validation_error
-from programmes.core.i18n import current_tenant
+from programmes.core.i18n import tenant_languages
 from programmes.core.views import role_required
 
 staff_required = role_required("municipal_admin", "municipal_staff")
@@ -25,11 +25,6 @@ partner_people_required = role_required("partner_admin", "partner_member")
 LIST_ROWS = 200
 # Partners named on the preview of a segment; the counts cover all.
 PREVIEW_NAMES = 30
-
-
-def _languages() -> list[str]:
-    tenant = current_tenant()
-    return tenant.languages if tenant else ["en"]
 
 
 @staff_required
@@ -52,7 +47,9 @@ def announcement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         announcement = selectors.get_announcement_for_user(request.user, pk)
     if announcement.pk and not announcement.is_draft:
         return _sent_page(request, announcement)
-    form = AnnouncementForm(request.POST or None, instance=announcement, languages=_languages())
+    form = AnnouncementForm(
+        request.POST or None, instance=announcement, languages=tenant_languages()
+    )
     if request.method == "POST" and form.is_valid():
         form.instance.segment = form.segment()
         try:

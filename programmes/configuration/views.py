@@ -34,10 +34,10 @@ from programmes.configuration.models import (
 )
 from programmes.core.forms import apply_validation_error
 from programmes.core.i18n import (
-    current_tenant,
     format_date,
     format_datetime,
     format_money,
+    tenant_languages,
     translated,
 )
 from programmes.core.views import municipal_admin_required, stored_file_response
@@ -69,11 +69,6 @@ def programme_guidelines(request: HttpRequest) -> HttpResponse:
 
 
 # --- Configuration sections -------------------------------------------------------------
-
-
-def _languages() -> list[str]:
-    tenant = current_tenant()
-    return tenant.languages if tenant else ["en"]
 
 
 @dataclass(frozen=True)
@@ -326,7 +321,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
     if section.form is None:
         raise Http404
     instance = get_object_or_404(section.model, pk=pk) if pk else section.model()
-    form = section.form(request.POST or None, instance=instance, languages=_languages())
+    form = section.form(request.POST or None, instance=instance, languages=tenant_languages())
     if request.method == "POST" and form.is_valid():
         save = (
             (lambda: services.signing_round_save(actor=request.user, signing_round=form.instance))
@@ -382,7 +377,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if programme is None:
         raise Http404
     form = config_forms.ProgrammeForm(
-        request.POST or None, instance=programme, languages=_languages()
+        request.POST or None, instance=programme, languages=tenant_languages()
     )
     if (
         request.method == "POST"
@@ -416,7 +411,7 @@ def fee_schedule_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         else []
     )
     form = config_forms.FeeScheduleForm(
-        request.POST or None, instance=schedule, languages=_languages()
+        request.POST or None, instance=schedule, languages=tenant_languages()
     )
     bands = config_forms.FeeBandFormSet(request.POST or None, initial=initial, prefix="bands")
     if request.method == "POST" and form.is_valid() and bands.is_valid():
@@ -455,7 +450,7 @@ def fee_schedule_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @municipal_admin_required
 def award_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     category = get_object_or_404(AwardCategory, pk=pk) if pk else AwardCategory()
-    languages = _languages()
+    languages = tenant_languages()
     initial = (
         [
             {
@@ -534,7 +529,7 @@ def privacy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         in_force = selectors.privacy_statement_in_force()
         statement = PrivacyStatement(text=dict(in_force.text) if in_force else {})
     form = config_forms.PrivacyStatementForm(
-        request.POST or None, instance=statement, languages=_languages()
+        request.POST or None, instance=statement, languages=tenant_languages()
     )
     if request.method == "POST" and form.is_valid():
         text = form.translated_value("text")

@@ -29,6 +29,23 @@ def current_tenant() -> Any | None:
     return tenant
 
 
+def tenant_languages() -> list[str]:
+    """The languages the current tenant offers (its content is typed in these)."""
+    tenant = current_tenant()
+    return tenant.languages if tenant else ["en"]
+
+
+def offered_language(*choices: str) -> str:
+    """The first of ``choices`` the tenant offers (e.g. a person's, then their partner's
+    language), else the tenant's primary language: what an e-mail to them is written in."""
+    tenant = current_tenant()
+    offered = tenant.languages if tenant else []
+    for code in choices:
+        if code and code in offered:
+            return code
+    return tenant.primary_language if tenant else (next((c for c in choices if c), "en"))
+
+
 def formatting_locale(tenant: Any | None = None, language: str | None = None) -> str:
     """The Babel locale for the active language in the tenant's country."""
     tenant = tenant or current_tenant()

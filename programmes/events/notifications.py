@@ -15,7 +15,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from programmes.core.i18n import current_tenant
+from programmes.core.i18n import current_tenant, offered_language
 from programmes.core.mail import Attachment, send_localised_mail_once
 from programmes.core.urls import absolute_url
 from programmes.events import ical
@@ -29,13 +29,8 @@ REMINDER_HOURS = 48
 
 
 def recipient_language(registration: Registration) -> str:
-    tenant = current_tenant()
     user_language = registration.user.language if registration.user_id else ""
-    allowed = tenant.languages if tenant else []
-    for language in (user_language, registration.partner.language):
-        if language and (not allowed or language in allowed):
-            return language
-    return tenant.primary_language if tenant else "en"
+    return offered_language(user_language, registration.partner.language)
 
 
 def _send(registration: Registration, kind: str, key: str) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programmes.core.forms import apply_validation_error
-from programmes.core.i18n import current_tenant, translated
+from programmes.core.i18n import tenant_languages, translated
 from programmes.core.views import role_required
 from programmes.matchmaking import selectors, services
 from programmes.matchmaking.forms import (
@@ -29,11 +29,6 @@ from programmes.partners.selectors import partner_of_user
 
 staff_required = role_required("municipal_admin", "municipal_staff")
 partner_people_required = role_required("partner_admin", "partner_member")
-
-
-def _languages() -> list[str]:
-    tenant = current_tenant()
-    return tenant.languages if tenant else ["en"]
 
 
 def _own_partner(request: HttpRequest) -> Partner:
@@ -69,7 +64,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @staff_required
 def tags(request: HttpRequest) -> HttpResponse:
     """The programme's tag list, and a form to add one."""
-    form = TagForm(request.POST or None, instance=Tag(), languages=_languages())
+    form = TagForm(request.POST or None, instance=Tag(), languages=tenant_languages())
     if request.method == "POST" and form.is_valid():
         try:
             services.tag_save(actor=request.user, tag=form.instance)
@@ -88,7 +83,7 @@ def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tag = Tag.objects.filter(pk=pk).first()
     if tag is None:
         raise Http404
-    form = TagForm(request.POST or None, instance=tag, languages=_languages())
+    form = TagForm(request.POST or None, instance=tag, languages=tenant_languages())
     if request.method == "POST" and form.is_valid():
         try:
             services.tag_save(actor=request.user, tag=form.instance)
@@ -103,7 +98,7 @@ def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def session_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     session = Session() if pk is None else selectors.get_session(pk)
-    form = SessionForm(request.POST or None, instance=session, languages=_languages())
+    form = SessionForm(request.POST or None, instance=session, languages=tenant_languages())
     if request.method == "POST" and form.is_valid():
         try:
             services.session_save(
