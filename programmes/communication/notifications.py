@@ -1,27 +1,18 @@
-"""Announcement e-mails: one per address, in the recipient's language, from the tenant's name.
-
-``core.mail`` renders and sends the platform's e-mails but takes no extra headers, and
-newsletters need RFC 8058's ``List-Unsubscribe`` and ``List-Unsubscribe-Post``. So the
-message is built here the same way (the "text" template engine, ``translation.override``,
-``core.mail.sender_address``, ``Content-Language``) and keyed the same way: the
-``core.SentMail`` key ``announcement:<id>:<address>`` is stored in the transaction that sends,
-so a retried task never sends twice and a failed send is retried.
+"""Announcement e-mails: one per address, in the recipient's language, from the tenant's name,
+sent by ``core.mail.send_localised_mail_once`` (keyed ``announcement:<id>:<address>``, so a
+retried task never sends twice), newsletters with RFC 8058's ``List-Unsubscribe`` and
+``List-Unsubscribe-Post`` headers.
 """
 
 from typing import Any
 
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from programmes.communication import selectors
 from programmes.communication.models import Announcement, AnnouncementStatus, Category, InboxItem
 from programmes.communication.tokens import ALL, unsubscribe_token
 from programmes.core.i18n import current_tenant, translated
-from programmes.core.mail import sender_address
-from programmes.core.models import SentMail
+from programmes.core.mail import send_localised_mail_once
 from programmes.core.urls import absolute_url
 from programmes.partners.models import Partner, Stage
 
@@ -37,22 +28,26 @@ def unsubscribe_url(*, email: str, category: str) -> str:
     return absolute_url(reverse("unsubscribe", args=[token]))
 
 
-def announcement_message(
+def announcement_mail_once(
     announcement: Announcement,
     *,
     to: str,
     language: str,
     inbox_url: str,
     has_account: bool,
-) -> EmailMessage:
-    """The e-mail of ``announcement`` for one address, rendered in ``language``; with
-    unsubscribe links and headers unless it is a service message."""
-    headers = {"Content-Language": language}
+) -> bool:
+    """E-mail ``announcement`` to one address in ``language``, once (keyed per announcement
+    and address); with unsubscribe links and RFC 8058 headers unless it is a service
+    message. True when it went out now."""
+    headers: dict[str, str] = {}
     context: dict[str, Any] = {
         "announcement": announcement,
         "site_name": current_tenant().name,
         "inbox_url": inbox_url,
         "essential": announcement.essential,
+        "title": translated(announcement.title, language),
+        "text": translated(announcement.body, language),
+        "category": Category(announcement.category).label,  # lazy: rendered in ``language``
     }
     if not announcement.essential:
         one_click = unsubscribe_url(email=to, category=announcement.category)
@@ -61,35 +56,18 @@ def announcement_message(
             "unsubscribe_all_url": unsubscribe_url(email=to, category=ALL),
             "preferences_url": absolute_url(reverse("my-notifications")) if has_account else "",
         }
-        headers |= {
+        headers = {
             "List-Unsubscribe": f"<{one_click}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    with translation.override(language):
-        context |= {
-            "title": translated(announcement.title, language),
-            "text": translated(announcement.body, language),
-            "category": Category(announcement.category).label,
-        }
-        subject = " ".join(
-            render_to_string(f"{TEMPLATE}_subject.txt", context, using="text").split()
-        )
-        body = render_to_string(f"{TEMPLATE}_body.txt", context, using="text")
-    return EmailMessage(
-        subject=subject, body=body, from_email=sender_address(), to=[to], headers=headers
+    return send_localised_mail_once(
+        key=mail_key(announcement, to),
+        to=to,
+        language=language,
+        template=TEMPLATE,
+        context=context,
+        headers=headers,
     )
-
-
-def _send_once(key: str, message: EmailMessage) -> bool:
-    """As ``core.mail.send_localised_mail_once``: the key and the sending in one
-    transaction."""
-    try:
-        with transaction.atomic():
-            SentMail.objects.create(key=key)
-            message.send()
-    except IntegrityError:
-        return False
-    return True
 
 
 def announcement_mail_send(*, announcement_id: int, partner_ids: list[int]) -> int:
@@ -125,12 +103,11 @@ def announcement_mail_send(*, announcement_id: int, partner_ids: list[int]) -> i
         inbox_url = absolute_url(
             reverse("my-inbox-item", args=[item]) if item else reverse("my-inbox")
         )
-        message = announcement_message(
+        sent += announcement_mail_once(
             announcement,
             to=recipient.email,
             language=recipient.language,
             inbox_url=inbox_url,
             has_account=recipient.user_id is not None,
         )
-        sent += _send_once(mail_key(announcement, recipient.email), message)
     return sent

@@ -1,6 +1,6 @@
 """Every e-mail the platform sends: in the recipient's language, from the tenant's name."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from email.utils import formataddr
 from typing import Any
 
@@ -29,8 +29,10 @@ def send_localised_mail(
     template: str,
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``."""
+    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``.
+    ``headers`` are added to the message (e.g. a newsletter's ``List-Unsubscribe``)."""
     with translation.override(language):
         subject = " ".join(
             render_to_string(f"{template}_subject.txt", context, using="text").split()
@@ -41,7 +43,7 @@ def send_localised_mail(
         body=body,
         from_email=sender_address(),
         to=[to],
-        headers={"Content-Language": language},
+        headers={"Content-Language": language, **(headers or {})},
         attachments=list(attachments),
     ).send()
 
@@ -54,6 +56,7 @@ def send_localised_mail_once(
     template: str,
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> bool:
     """Send unless an e-mail with ``key`` went out before; True when it was sent now. The key
     is stored in the transaction that sends, so a failed send leaves no key and is retried,
@@ -68,6 +71,7 @@ def send_localised_mail_once(
                 language=language,
                 template=template,
                 context=context,
+                headers=headers,
                 attachments=attachments,
             )
     except IntegrityError:
