@@ -43,6 +43,7 @@ PEOPLE_APPS = [
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "tenants.library",
     *PEOPLE_APPS,
     "django.contrib.postgres",
     "django.contrib.staticfiles",
@@ -50,6 +51,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 TENANT_APPS = [
     *PEOPLE_APPS,
@@ -64,6 +66,11 @@ TENANT_APPS = [
     "programmes.matchmaking",
     "programmes.awards",
     "programmes.communication",
+    "programmes.actions",
+    "programmes.directory",
+    "programmes.symbols",
+    "programmes.widget",
+    "django.contrib.sitemaps",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -80,6 +87,9 @@ MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After routing: which origins may read the widget's data depends on the tenant
+    # (programmes.widget answers corsheaders' check_request_enabled signal).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.middleware.TenantLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,6 +254,13 @@ if TESTING:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_ADDRESS") or f"noreply@{PLATFORM_DOMAIN}"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- CORS: only the widget's data may be read cross-origin, and only from the origins the
+# tenant's admin lists (programmes.widget answers corsheaders' check_request_enabled).
+CORS_URLS_REGEX = r"^/(widget|api/v1/widget)/"
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_METHODS = ("GET", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 # --- API
 REST_FRAMEWORK = {

@@ -4,11 +4,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tenants import api, views
+from tenants.library import api as library_api
+
+for prefix, viewset, basename in library_api.API_ROUTES:
+    api.router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("", views.console_home, name="console-home"),
     path("tenants/new/", views.tenant_onboard_view, name="console-tenant-onboard"),
     path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant-detail"),
+    # The shared action library's moderation (library/…).
+    path("", include("tenants.library.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api.router.urls)),

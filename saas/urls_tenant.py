@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from programmes.actions import api as actions_api
 from programmes.awards import api as awards_api
 from programmes.certificates import api as certificates_api
 from programmes.certificates import urls as certificate_urls
@@ -13,6 +14,7 @@ from programmes.configuration import api as configuration_api
 from programmes.configuration import views as configuration_views
 from programmes.dashboards import api as dashboards_api
 from programmes.dashboards import urls as dashboards_urls
+from programmes.directory import api as directory_api
 from programmes.events import api as events_api
 from programmes.followups import api as followups_api
 from programmes.followups import views as followup_views
@@ -24,6 +26,8 @@ from programmes.partners import document_views as partner_documents
 from programmes.partners import views as partner_views
 from programmes.people import api as people_api
 from programmes.people import views as people_views
+from programmes.symbols import api as symbols_api
+from programmes.widget import api as widget_api
 
 api_v1 = DefaultRouter()
 api_v1.register("programme", configuration_api.ProgrammeViewSet, basename="programme")
@@ -56,7 +60,16 @@ api_v1.register("billing-details", invoicing_api.BillingDetailsViewSet, basename
 api_v1.register(
     "invoicing-settings", invoicing_api.InvoicingSettingsViewSet, basename="invoicing-settings"
 )
-for module in (events_api, matchmaking_api, awards_api, communication_api):
+for module in (
+    events_api,
+    matchmaking_api,
+    awards_api,
+    communication_api,
+    actions_api,
+    directory_api,
+    symbols_api,
+    widget_api,
+):
     for prefix, viewset, basename in module.API_ROUTES:
         api_v1.register(prefix, viewset, basename=basename)
 
@@ -76,6 +89,12 @@ urlpatterns = [
     path("", include("programmes.matchmaking.urls")),
     path("", include("programmes.awards.urls")),
     path("", include("programmes.communication.urls")),
+    # Public visibility and climate actions, by full path (directory/, sitemap.xml,
+    # verify/, widget/, my-partnership/symbol/, manage/actions/ …).
+    path("", include("programmes.directory.urls")),
+    path("", include("programmes.symbols.urls")),
+    path("", include("programmes.widget.urls")),
+    path("", include("programmes.actions.urls")),
     # Climate pages by full path: my-partnership/climate/…, partners/climate-import/…,
     # partners/<id>/climate/… (before the partners' workspace).
     path("", include("programmes.climate.urls")),

@@ -12,6 +12,7 @@ from programmes.partners.models import (
     Goal,
     OrganisationKind,
     Partner,
+    Publication,
     Sector,
     Stage,
 )
@@ -66,15 +67,7 @@ class PartnerProfileForm(TranslatedFieldsFormMixin, forms.ModelForm):
         label=_("Show publicly"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[
-            ("description", _("Description")),
-            ("website", _("Website")),
-            ("logo", _("Logo")),
-            ("sector", _("Sector")),
-            ("city", _("Town or city")),
-            ("goals", _("Goals and progress")),
-            ("contacts", _("Contacts")),
-        ],
+        choices=Publication.choices,
     )
     logo_upload = forms.FileField(
         label=_("New logo (PNG or SVG, at most 2 MB)"),

@@ -56,8 +56,25 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Terminated: other reason")
 
 
-# The profile fields a partner may choose to publish (issue "Public visibility" shows them).
-PUBLISHABLE_FIELDS = ("description", "website", "logo", "sector", "city", "goals", "contacts")
+class Publication(models.TextChoices):
+    """What a partner may choose to publish (``Partner.public_fields``). Nothing of a partner
+    is public (directory, partner page, widget, public API) unless it chose DIRECTORY; the
+    others add to its public page. ``partners.selectors.public_partners`` applies this."""
+
+    DIRECTORY = "directory", _("Our organisation in the public partner directory")
+    DESCRIPTION = "description", _("Description")
+    WEBSITE = "website", _("Website")
+    LOGO = "logo", _("Logo")
+    SECTOR = "sector", _("Sector")
+    CITY = "city", _("Town or city")
+    GOALS = "goals", _("Goals and progress")
+    CERTIFICATES = "certificates", _("Certifications")
+    AWARDS = "awards", _("Awards")
+    CLIMATE = "climate", _("Climate figures (reported emissions)")
+    CONTACTS = "contacts", _("Contacts")
+
+
+PUBLISHABLE_FIELDS = tuple(Publication.values)
 
 
 class Partner(models.Model):

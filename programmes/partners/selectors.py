@@ -10,6 +10,8 @@ from programmes.partners.models import (
     Membership,
     Partner,
     PartnerContact,
+    Publication,
+    Stage,
     StageChange,
 )
 from programmes.people.models import STAFF_ROLES, Role, User
@@ -26,6 +28,20 @@ def partners_visible_to(viewer: Any) -> QuerySet[Partner]:
         Q(user=viewer) | Q(user__isnull=True, email=viewer.email)
     )
     return Partner.objects.filter(pk__in=memberships.values("partner_id"))
+
+
+def public_partners() -> QuerySet[Partner]:
+    """The partners anyone may see: active, and listed in the directory by their own choice.
+    Every public page, feed, widget and public API starts from this queryset; what else of a
+    partner is shown is decided per item by ``publishes``."""
+    return Partner.objects.filter(
+        stage=Stage.ACTIVE, public_fields__contains=[Publication.DIRECTORY]
+    )
+
+
+def publishes(partner: Partner, what: str) -> bool:
+    """Whether a listed partner chose to publish ``what`` (a ``Publication`` value)."""
+    return Publication.DIRECTORY in partner.public_fields and what in partner.public_fields
 
 
 def get_partner_for_user(viewer: Any, partner_id: int) -> Partner:

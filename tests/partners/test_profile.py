@@ -20,7 +20,7 @@ PROFILE = {
     "sector": "services",
     "description__da": "Vi bygger grønt.",
     "language": "da",
-    "public_fields": ["description", "logo"],
+    "public_fields": ["directory", "description", "logo"],
     "contacts-TOTAL_FORMS": "1",
     "contacts-INITIAL_FORMS": "0",
     "contacts-0-name": "Mette Jensen",
@@ -47,10 +47,27 @@ def test_the_partner_admin_updates_profile_contacts_and_logo(
     with tenant_context(alpha.tenant):
         partner = Partner.objects.get(name="ALPHA-MARKER partner")
         assert partner.description == {"da": "Vi bygger grønt."}
-        assert partner.public_fields == ["description", "logo"]
+        assert partner.public_fields == ["directory", "description", "logo"]
         assert [c.email for c in partner.contacts.all()] == ["mette@alpha.example"]
     # The logo is public because the partner chose so.
     assert client_for(alpha).get(f"/partner-logos/{partner.pk}/").status_code == 200
+
+
+def test_a_logo_is_not_public_unless_the_partner_is_listed(alpha: World, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(alpha, "partner_admin")
+    client.post(
+        "/my-partnership/profile/",
+        {
+            **PROFILE,
+            "public_fields": ["description", "logo"],
+            "logo_upload": SimpleUploadedFile("x.png", png()),
+        },
+    )
+    with tenant_context(alpha.tenant):
+        partner = Partner.objects.get(name="ALPHA-MARKER partner")
+        assert partner.logo
+    assert client_for(alpha).get(f"/partner-logos/{partner.pk}/").status_code == 404
 
 
 def test_a_logo_the_partner_keeps_private_is_not_public(alpha: World, settings, tmp_path) -> None:
@@ -60,7 +77,7 @@ def test_a_logo_the_partner_keeps_private_is_not_public(alpha: World, settings, 
         "/my-partnership/profile/",
         {
             **PROFILE,
-            "public_fields": ["description"],
+            "public_fields": ["directory", "description"],
             "logo_upload": SimpleUploadedFile("x.png", png()),
         },
     )

@@ -1,0 +1,3 @@
+"""Mounted by saas/urls_tenant.py at "": every path here is full."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""The public face of a programme: partner directory, partner pages, programme page, sitemap."""

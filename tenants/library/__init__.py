@@ -1,0 +1,1 @@
+"""The shared action library (public schema): actions contributed by every tenant."""

@@ -1,0 +1,3 @@
+"""Mounted by saas/urls_public.py at "": every path here is full."""
+
+urlpatterns: list = []
