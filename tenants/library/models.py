@@ -12,19 +12,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programmes.configuration.models import Theme
 from programmes.core.i18n import TranslatedField
 
-
-class ActionTheme(models.TextChoices):
-    """The same themes as a programme's goals (``configuration.Theme``)."""
-
-    ENERGY = "energy", _("Energy")
-    TRANSPORT = "transport", _("Transport")
-    WASTE = "waste", _("Waste and resources")
-    PROCUREMENT = "procurement", _("Procurement")
-    BUILDINGS = "buildings", _("Buildings")
-    FOOD = "food", _("Food")
-    MANAGEMENT = "management", _("Management and strategy")
+# The same themes as a programme's goals, so a copied action keeps its theme.
+ActionTheme = Theme
 
 
 class EffectLevel(models.TextChoices):
