@@ -15,8 +15,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from programmes.actions.models import ProgrammeAction
 from programmes.configuration.models import SigningRound
 from programmes.core.api import IsMunicipalStaff, PDFRenderer, TenantScopedViewSet, django_errors
+from programmes.core.i18n import translated
 from programmes.partners import import_api, selectors, services
 from programmes.partners.document_views import commitment_response
 from programmes.partners.journey import TRANSITIONS, allowed_actions
@@ -148,18 +150,30 @@ class GoalCommentSerializer(serializers.ModelSerializer):
 
 class GoalSerializer(serializers.ModelSerializer):
     comments = GoalCommentSerializer(many=True, read_only=True)
+    action = serializers.PrimaryKeyRelatedField(
+        queryset=ProgrammeAction.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The programme's climate action the goal is based on (an active one; "
+        "see /api/v1/actions/), or null.",
+    )
+    action_title = serializers.SerializerMethodField()
 
     class Meta:
         model = Goal
         fields = [
             "id",
             "partner",
+            "action",
+            "action_title",
             *GOAL_FIELDS,
             "status",
-            "library_action",
             "comments",
         ]
-        read_only_fields = ["id", "partner", "status", "library_action", "comments"]
+        read_only_fields = ["id", "partner", "status", "comments"]
+
+    def get_action_title(self, goal: Goal) -> str:
+        return translated(goal.action.title) if goal.action_id else ""
 
 
 @extend_schema(
@@ -189,7 +203,11 @@ class GoalViewSet(
                 rows = rows.filter(partner_id=int(params["partner"]))
             if params.get("status") in GoalStatus.values:
                 rows = rows.filter(status=params["status"])
-        return rows.prefetch_related("comments").order_by("partner_id", "target_date", "pk")
+        return (
+            rows.select_related("action")
+            .prefetch_related("comments")
+            .order_by("partner_id", "target_date", "pk")
+        )
 
     def _save(self, serializer: serializers.BaseSerializer, goal: Goal) -> None:
         if self.request.user.role != "partner_admin":

@@ -68,6 +68,10 @@ class PartnerProfileForm(TranslatedFieldsFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=Publication.choices,
+        help_text=_(
+            "Nothing about your organisation is public until you choose the first option; "
+            "the others add to your page in the municipality's partner directory."
+        ),
     )
     logo_upload = forms.FileField(
         label=_("New logo (PNG or SVG, at most 2 MB)"),
@@ -159,13 +163,44 @@ class AssessmentForm(forms.Form):
 
 
 class GoalForm(forms.ModelForm):
+    # One of the programme's active climate actions (grouped by theme), or none.
+    action = forms.ChoiceField(
+        label=_("Based on the action"),
+        required=False,
+        help_text=_("Optional: the programme's climate action this goal carries out."),
+        error_messages={"invalid_choice": _("Choose one of the programme's current actions.")},
+    )
+
     class Meta:
         model = Goal
-        fields = GOAL_FIELDS
+        fields = ("action", *GOAL_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from programmes.actions.selectors import actions_offered_sorted, by_theme
+        from programmes.core.i18n import translated
+
+        super().__init__(*args, **kwargs)
+        offered = actions_offered_sorted()
+        current = self.instance.action if self.instance.action_id else None
+        if current is not None and current.pk not in {action.pk for action in offered}:
+            offered.append(current)  # an archived action the goal is already based on
+        self.actions = {str(action.pk): action for action in offered}
+        self.fields["action"].choices = [
+            ("", _("None")),
+            *(
+                (group.label, [(str(a.pk), translated(a.title)) for a in group.actions])
+                for group in by_theme(offered)
+            ),
+        ]
+        if not offered:
+            del self.fields["action"]
+
+    def clean_action(self) -> Any:
+        return self.actions.get(self.cleaned_data.get("action") or "")
 
 
 class GoalCommentForm(forms.Form):

@@ -279,8 +279,16 @@ class Goal(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.DRAFT
     )
-    # The shared action library (a later issue) links goals to actions by this reference.
-    library_action = models.CharField(max_length=100, blank=True)
+    # The programme's climate action the goal is based on (``programmes.actions``); kept
+    # when the action is archived, emptied if it is ever deleted.
+    action = models.ForeignKey(
+        "actions.ProgrammeAction",
+        verbose_name=_("based on the action"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="goals",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

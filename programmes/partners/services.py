@@ -386,6 +386,13 @@ def goal_save(*, actor: Any, goal: Any) -> Any:
         errors.setdefault("target_date", []).append(
             _("The target date is before the baseline year.")
         )
+    if goal.action_id is not None and goal.action_id != _stored_action_id(goal):
+        from programmes.actions.selectors import actions_offered
+
+        # A goal is based on an action the programme offers now; one already based on an
+        # action that was archived since keeps it.
+        if not actions_offered().filter(pk=goal.action_id).exists():
+            errors["action"] = [_("Choose one of the programme's current actions.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -394,9 +401,22 @@ def goal_save(*, actor: Any, goal: Any) -> Any:
             actor=actor,
             action="goal.saved",
             target=goal,
-            data={"partner": goal.partner_id, "description": goal.description},
+            data={
+                "partner": goal.partner_id,
+                "description": goal.description,
+                "action": goal.action_id,
+            },
         )
     return goal
+
+
+def _stored_action_id(goal: Any) -> int | None:
+    """The action a saved goal is based on now (None for a new goal)."""
+    from programmes.partners.models import Goal
+
+    if goal.pk is None:
+        return None
+    return Goal.objects.filter(pk=goal.pk).values_list("action_id", flat=True).first()
 
 
 def goals_propose(*, actor: Any, partner: Partner) -> Partner:
