@@ -81,6 +81,13 @@ urlpatterns = [
         configuration_views.programme_guidelines,
         name="programme-guidelines",
     ),
+    # Public visibility and climate actions, by full path (directory/, sitemap.xml,
+    # verify/, widget/, actions/, my-partnership/symbol/ …); before manage/, whose
+    # manage/<section>/ would take manage/widget/.
+    path("", include("programmes.directory.urls")),
+    path("", include("programmes.symbols.urls")),
+    path("", include("programmes.widget.urls")),
+    path("", include("programmes.actions.urls")),
     path("manage/", include("programmes.configuration.urls")),
     path("apply/", partner_views.apply_view, name="partner-apply"),
     # Network life, by full path (each app owns its prefixes: events/, calendar/,
@@ -89,12 +96,6 @@ urlpatterns = [
     path("", include("programmes.matchmaking.urls")),
     path("", include("programmes.awards.urls")),
     path("", include("programmes.communication.urls")),
-    # Public visibility and climate actions, by full path (directory/, sitemap.xml,
-    # verify/, widget/, my-partnership/symbol/, manage/actions/ …).
-    path("", include("programmes.directory.urls")),
-    path("", include("programmes.symbols.urls")),
-    path("", include("programmes.widget.urls")),
-    path("", include("programmes.actions.urls")),
     # Climate pages by full path: my-partnership/climate/…, partners/climate-import/…,
     # partners/<id>/climate/… (before the partners' workspace).
     path("", include("programmes.climate.urls")),

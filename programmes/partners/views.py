@@ -246,9 +246,8 @@ def partner_logo(request: HttpRequest, pk: int) -> HttpResponse:
     staff always see it."""
     partner = get_object_or_404(Partner, pk=pk)
     visible = (
-        (partner.is_active and selectors.publishes(partner, "logo"))
-        or selectors.partners_visible_to(request.user).filter(pk=pk).exists()
-    )
+        partner.is_active and selectors.publishes(partner, "logo")
+    ) or selectors.partners_visible_to(request.user).filter(pk=pk).exists()
     if not visible or not partner.logo:
         raise Http404
     extension = partner.logo.name.rsplit(".", 1)[-1]

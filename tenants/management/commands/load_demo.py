@@ -5,11 +5,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from programmes.actions.demo import demo_actions_create
 from programmes.awards.demo import demo_awards_create
 from programmes.certificates.demo import demo_certificates_create
 from programmes.climate.demo import demo_accounts_create
 from programmes.climate.models import ClimateAccount
 from programmes.communication.demo import demo_communication_create
+from programmes.directory.demo import demo_directory_create
 from programmes.events.demo import demo_events_create
 from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.invoicing.demo import demo_invoices_create
@@ -18,6 +20,8 @@ from programmes.partners.demo import demo_partners_create
 from programmes.partners.models import Membership
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
+from programmes.symbols.demo import demo_symbols_create
+from programmes.widget.demo import demo_widget_create
 from tenants import services
 from tenants.models import Country, Kind
 from tenants.selectors import tenant_by_slug, tenant_url
@@ -136,8 +140,12 @@ class Command(BaseCommand):
                     demo_matchmaking_create,
                     demo_awards_create,
                     demo_communication_create,
+                    demo_directory_create,
+                    demo_actions_create,
+                    demo_symbols_create,
                 ):
                     create(slug=request.slug, country=request.country, language=request.language)
+                demo_widget_create(slug=request.slug)
                 if not User.objects.filter(email=admin_email).exists():
                     user_create(
                         actor=None,
@@ -152,6 +160,13 @@ class Command(BaseCommand):
             )
             if partner_email:
                 lines.append(f"  {'':<30} (a partner admin: {partner_email})")
+        # Each tenant copies actions the other demo tenants contributed to the shared
+        # library; the first ones seeded could only see their own, so once more at the end.
+        for request in DEMO_TENANTS:
+            with tenant_context(tenant_by_slug(request.slug)):
+                demo_actions_create(
+                    slug=request.slug, country=request.country, language=request.language
+                )
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready in {time.perf_counter() - started:.1f} s. Log in at:")
         )
