@@ -25,6 +25,7 @@ def _payload(**overrides: object) -> dict[str, object]:
     return data
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_staff_create_change_and_archive_actions(alpha: World) -> None:
     client = client_for(alpha, "municipal_staff")
     created = client.post("/api/v1/actions/", _payload(), content_type=JSON)
@@ -73,6 +74,7 @@ def test_bad_input_gets_a_400_by_field_and_changes_nothing(
         assert not ProgrammeAction.objects.exists()
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_staff_copy_pull_and_publish_through_the_api(alpha: World, beta: World) -> None:
     source = shared(beta, contributor_name="Beta stad")
     client = client_for(alpha, "municipal_admin")

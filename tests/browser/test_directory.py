@@ -57,14 +57,14 @@ def test_a_visitor_searches_filters_and_opens_a_partner_with_the_keyboard(
     name = item.get_by_role("heading", level=2).inner_text().strip()
     sector = item.locator(".directory-facts span").first.inner_text().strip()
 
-    search = page.get_by_label(tr(page, "Search"))
+    search = page.get_by_label(tr(page, "Search"), exact=True)
     tab_to(page, search)
     page.keyboard.type(name)
     page.keyboard.press("Enter")
     results = page.locator("ul.directory-list").get_by_role("link")
     expect(results.filter(has_text=name).first).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(found(page, results.count()))
-    expect(page.get_by_label(tr(page, "Search"))).to_have_value(name)
+    expect(page.get_by_label(tr(page, "Search"), exact=True)).to_have_value(name)
 
     sectors = page.get_by_label(tr(page, "Sector"))
     tab_to(page, sectors)
@@ -73,7 +73,7 @@ def test_a_visitor_searches_filters_and_opens_a_partner_with_the_keyboard(
     tab_to(page, page.get_by_role("button", name=tr(page, "Show partners")))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"\?q=[^&]+&sector=[a-z]+&"))
-    expect(page.get_by_label(tr(page, "Search"))).to_have_value(name)
+    expect(page.get_by_label(tr(page, "Search"), exact=True)).to_have_value(name)
     link = page.locator("ul.directory-list").get_by_role("link", name=name, exact=True)
     expect(link).to_be_visible()
     for shown in page.locator("ul.directory-list .directory-facts").all():

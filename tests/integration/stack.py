@@ -140,7 +140,8 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(lambda: _answers(stack), "the web server")
+        # Generous: on a busy 2-core machine the server's start-up checks alone take a while.
+        _wait_for(lambda: _answers(stack), "the web server", seconds=180)
         yield stack
     finally:
         for process in (server, worker):
