@@ -12,6 +12,7 @@ from programmes.climate import api as climate_api
 from programmes.communication import api as communication_api
 from programmes.configuration import api as configuration_api
 from programmes.configuration import views as configuration_views
+from programmes.core import audit_urls
 from programmes.dashboards import api as dashboards_api
 from programmes.dashboards import urls as dashboards_urls
 from programmes.directory import api as directory_api
@@ -88,6 +89,7 @@ urlpatterns = [
     path("", include("programmes.symbols.urls")),
     path("", include("programmes.widget.urls")),
     path("", include("programmes.actions.urls")),
+    path("manage/audit/", include(audit_urls.audit_urlpatterns)),
     path("manage/", include("programmes.configuration.urls")),
     path("apply/", partner_views.apply_view, name="partner-apply"),
     # Network life, by full path (each app owns its prefixes: events/, calendar/,

@@ -59,6 +59,8 @@ TENANT_PAGES = [
     "/api/v1/actions/",
     "/api/v1/actions/1/",
     "/api/v1/library/",
+    "/manage/audit/",
+    "/manage/audit/export.csv",
     # The library's moderation lives on the platform host only: 404 here.
     "/library/",
     "/api/v1/library-actions/",

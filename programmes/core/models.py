@@ -6,25 +6,42 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Succeeded")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
+
+
 class AuditEvent(models.Model):
-    """Who did what, to which object, when and why. Written only by ``audit_record``."""
+    """Who did what, to which object, when, from where, with what outcome and why. Written
+    only by ``audit_record``; a database trigger refuses every UPDATE, DELETE and TRUNCATE
+    (the one exception, pseudonymisation, is ``audit_pseudonymise``: see the core README)."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # No database constraint and nothing done on delete: deleting a user must never touch
+    # the (append-only) trail. A pre_delete receiver pseudonymises the user's entries first.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
-    # Kept when the user is deleted; "system" for the worker and management commands.
+    # Kept when the user is deleted; "system" for the worker and management commands,
+    # "anonymous" for visitors, the e-mail tried for a failed login.
     actor_label = models.CharField(max_length=254)
     action = models.CharField(_("what"), max_length=100, db_index=True)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=100, blank=True)
     data = models.JSONField(default=dict, blank=True)
     reason = models.TextField(_("why"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+    ip = models.GenericIPAddressField(_("from where"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

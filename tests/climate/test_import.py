@@ -95,9 +95,10 @@ def upload(content: bytes, name: str = "accounts.csv") -> SimpleUploadedFile:
 
 def counts(world: World) -> tuple[int, ...]:
     with tenant_context(world.tenant):
-        return tuple(
-            model.objects.count()
-            for model in (ClimateAccount, Scope3Emission, ActivityData, AuditEvent)
+        # Refused requests are recorded (request.refused): only changes count here.
+        return (
+            *(model.objects.count() for model in (ClimateAccount, Scope3Emission, ActivityData)),
+            AuditEvent.objects.exclude(action="request.refused").count(),
         )
 
 

@@ -146,9 +146,10 @@ def upload(content: bytes, name: str = "partners.csv") -> SimpleUploadedFile:
 
 def counts(world: World) -> tuple[int, ...]:
     with tenant_context(world.tenant):
-        return tuple(
-            model.objects.count()
-            for model in (Partner, PartnerContact, Goal, StageChange, AuditEvent)
+        # Refused requests are recorded (request.refused): only changes count here.
+        return (
+            *(model.objects.count() for model in (Partner, PartnerContact, Goal, StageChange)),
+            AuditEvent.objects.exclude(action="request.refused").count(),
         )
 
 
