@@ -37,9 +37,18 @@ env = environ.FileAwareEnv(
     CELERY_TASK_ALWAYS_EAGER=(bool, False),
     # Folder of the file-system broker used when REDIS_URL is unset (default var/celery).
     CELERY_FILESYSTEM_QUEUE=(str, ""),
+    # Seconds before Redis gives an unacknowledged task to another worker (see settings).
+    CELERY_VISIBILITY_TIMEOUT=(int, 3600),
     LOG_LEVEL=(str, "INFO"),
     # Where uploaded files are kept (one folder per tenant below it); default var/media.
     MEDIA_ROOT=(str, ""),
+    # Malware scanning of uploads: clamd | fake | none; unset means clamd in production,
+    # fake (flags the EICAR test string) in tests, none in development.
+    UPLOAD_SCANNER=(str, ""),
+    # The ClamAV daemon (TCP) and how long to wait for it, in seconds.
+    CLAMD_HOST=(str, "127.0.0.1"),
+    CLAMD_PORT=(int, 3310),
+    CLAMD_TIMEOUT=(float, 30.0),
 )
 
 DJANGO_ENV = env("DJANGO_ENV")
@@ -48,6 +57,10 @@ if DJANGO_ENV not in {"development", "production", "test"}:
         f"DJANGO_ENV must be development, production or test, not {DJANGO_ENV!r}."
     )
 IS_PRODUCTION = DJANGO_ENV == "production"
+if env("UPLOAD_SCANNER") not in {"", "clamd", "fake", "none"}:
+    raise ImproperlyConfigured(
+        f"UPLOAD_SCANNER must be clamd, fake or none, not {env('UPLOAD_SCANNER')!r}."
+    )
 
 
 def required_in_production(name: str, value: object) -> None:

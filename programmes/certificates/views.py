@@ -156,5 +156,8 @@ def certificate_document(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     name = slugify(f"{certificate.scheme.name} {certificate.number}") or "certificate"
     return stored_file_response(
-        certificate.document, CONTENT_TYPES[extension], download_name=f"{name}.{extension}"
+        certificate.document,
+        CONTENT_TYPES[extension],
+        download_name=f"{name}.{extension}",
+        inline=False,  # a document (even a photographed one) is always a download
     )

@@ -36,16 +36,32 @@ def role_required(*roles: str) -> Callable[[View], View]:
 municipal_admin_required = role_required("municipal_admin")
 
 
-def stored_file_response(field_file: Any, content_type: str, *, download_name: str) -> FileResponse:
-    """Serve a file from the tenant's storage with headers that stop browsers from running
-    or sniffing it (an SVG is shown as an image, never as a page)."""
+# Uploaded pictures that pages show in <img> (logos, the programme's symbol) may be served
+# inline; everything else is always a download.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml"})
+# No scripts, plugins, forms or fetches, even if a browser opened the file as a document.
+FILE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+
+
+def stored_file_response(
+    field_file: Any, content_type: str, *, download_name: str, inline: bool | None = None
+) -> FileResponse:
+    """Serve a file from the tenant's storage (the caller has checked the viewer may see
+    it) with headers that stop browsers from running or sniffing it: a download
+    (``Content-Disposition: attachment``) unless ``inline`` (default: only for pictures),
+    under ``download_name`` (never the uploader's name), ``nosniff`` and a sandboxing CSP."""
     if not field_file:
         raise Http404
+    if inline is None:
+        inline = content_type in INLINE_TYPES
     response = FileResponse(
-        field_file.open("rb"), content_type=content_type, filename=download_name
+        field_file.open("rb"),
+        content_type=content_type,
+        filename=download_name,
+        as_attachment=not (inline and content_type in INLINE_TYPES),
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Content-Security-Policy"] = FILE_CSP
     return response
 
 
