@@ -58,9 +58,24 @@ def send_localised_mail_once(
     attachments: Sequence[Attachment] = (),
     headers: Mapping[str, str] | None = None,
 ) -> bool:
-    """Send unless an e-mail with ``key`` went out before; True when it was sent now. The key
-    is stored in the transaction that sends, so a failed send leaves no key and is retried,
-    and a retried task does not send twice."""
+    """Send unless an e-mail with ``key`` went out before; True when it was sent now.
+
+    The key's row is inserted first, the e-mail sent, then the transaction commits:
+
+    - a failed send (exception) rolls the row back: the retry sends it;
+    - a retried or redelivered task finds the committed key and sends nothing;
+    - the same task running twice at once: the second insert waits on the unique key until
+      the first commits, then finds it and sends nothing.
+
+    Exactly once is impossible with SMTP; the residual risk is chosen to be a duplicate, never
+    a loss: a worker killed after the mail server accepted the e-mail but before the commit
+    (one database round trip) leaves no key, and the redelivered task sends the e-mail again.
+    (Committing the key before sending would turn that into an e-mail never sent.)
+
+    Call it outside any transaction (tasks run in autocommit): inside an outer
+    ``atomic()`` the key commits only with it, and a later rollback would forget e-mails that
+    already went out.
+    """
     from programmes.core.models import SentMail
 
     try:

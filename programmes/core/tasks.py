@@ -4,6 +4,10 @@ tenant-schemas-celery puts the sender's schema in each message and switches to i
 task runs. A task that arrives on the public schema was sent without a tenant: running it
 there could read or write the platform's tables instead of a municipality's, so it is refused
 unless the task declares ``runs_on_public_schema=True`` (platform tasks such as fan-outs).
+
+Tasks are delivered at least once (acks_late): each must be idempotent, each e-mail keyed
+(``core.mail.send_localised_mail_once``), and queued only after its transaction commits
+(``enqueue_after_commit``). See TASKS.md.
 """
 
 from typing import Any

@@ -4,7 +4,6 @@ its PDF and its e-invoice (UBL) attached; overdue invoices are reminded every
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -68,19 +67,19 @@ def payment_reminders_send(*, today: dt.date | None = None) -> int:
         if invoice.last_reminded_on and invoice.last_reminded_on > today - interval:
             continue
         number = invoice.reminders_sent + 1
-        with transaction.atomic():
-            for address in _recipients(invoice):
-                sent += send_localised_mail_once(
-                    key=f"invoice:{invoice.pk}:reminder:{number}:{address}",
-                    to=address,
-                    language=invoice.language,
-                    template="invoicing/email/reminder",
-                    context={**_context(invoice), "number": number, "today": today},
-                    attachments=invoice_attachments(invoice, electronic=False),
-                )
-            Invoice.objects.filter(pk=invoice.pk).update(
-                reminders_sent=number, last_reminded_on=today
+        # Each e-mail commits its own key as it goes out (no transaction around the loop: a
+        # failure further on would roll back the keys of e-mails already sent, and the retry
+        # would send them again). The count moves on once every address has its key.
+        for address in _recipients(invoice):
+            sent += send_localised_mail_once(
+                key=f"invoice:{invoice.pk}:reminder:{number}:{address}",
+                to=address,
+                language=invoice.language,
+                template="invoicing/email/reminder",
+                context={**_context(invoice), "number": number, "today": today},
+                attachments=invoice_attachments(invoice, electronic=False),
             )
+        Invoice.objects.filter(pk=invoice.pk).update(reminders_sent=number, last_reminded_on=today)
     return sent
 
 
