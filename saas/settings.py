@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 
 from saas.env import BASE_DIR, DJANGO_ENV, IS_PRODUCTION, env, required_in_production
 
@@ -86,12 +87,19 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # SECURE_CSP below; the Swagger UI page gets its own policy (programmes.core.headers).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "programmes.core.headers.DocsCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After routing: which origins may read the widget's data depends on the tenant
     # (programmes.widget answers corsheaders' check_request_enabled signal).
     "corsheaders.middleware.CorsMiddleware",
+    # Cache-Control: no-store for signed-in users; outside SessionMiddleware to see its cookie.
+    "programmes.core.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.middleware.TenantLanguageMiddleware",
+    # Entries record the request's client address; 401/403 (CSRF too) leave one entry.
+    "programmes.core.audit_middleware.AuditMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,6 +117,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -230,6 +239,15 @@ MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Uploads: checked by content (programmes/core/uploads.py), then scanned for malware
+# (programmes/core/scanning.py). A production upload is refused when clamd cannot be reached.
+UPLOAD_SCANNER = env("UPLOAD_SCANNER") or (
+    "clamd" if IS_PRODUCTION else "fake" if TESTING else "none"
+)
+CLAMD_HOST = env("CLAMD_HOST")
+CLAMD_PORT = env("CLAMD_PORT")
+CLAMD_TIMEOUT = env("CLAMD_TIMEOUT")
+
 # --- E-mail: the sender name is the tenant's; the address is the platform's.
 _email_url = env("EMAIL_URL")
 required_in_production("EMAIL_URL", _email_url)
@@ -296,10 +314,33 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Background work: Celery with tenant-schemas-celery (see saas/celery.py).
+# Delivery is at least once: a task is acknowledged only after it finished (acks_late), so a
+# worker that dies mid-task (SIGKILL, OOM, lost machine) leaves its message to be delivered
+# again. Every task is therefore idempotent: each e-mail goes through a key
+# (programmes.core.mail.send_localised_mail_once / core.SentMail), each state change checks the
+# state it starts from. Tasks are queued only once their transaction commits
+# (programmes.core.tasks.enqueue_after_commit).
+#
+# Redis has no real acknowledgements: a delivered message waits in an "unacked" set and is
+# put back on the queue when it was not acknowledged within the visibility timeout. So every
+# task must finish well within it (the time limits below are derived from it), and retries'
+# countdowns (retry_backoff caps at 600 s) stay below it; otherwise a still-running task is
+# delivered a second time. Tests give a worker a short timeout so a killed worker's messages
+# come back quickly (CELERY_VISIBILITY_TIMEOUT).
+BROKER_VISIBILITY_TIMEOUT = env("CELERY_VISIBILITY_TIMEOUT")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+    if BROKER_VISIBILITY_TIMEOUT < 600:
+        # A short timeout (tests) helps only if the sweep that puts expired messages back
+        # runs often too: by default kombu scans only every 100 s.
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        }
 else:
-    # No broker server needed: messages are files under var/celery.
+    # No broker server needed: messages are files under var/celery. Development only: this
+    # transport removes a message when it is read, so a killed worker's tasks are lost.
     _queue = Path(env("CELERY_FILESYSTEM_QUEUE") or BASE_DIR / "var" / "celery")
     for _folder in ("queue", "processed"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
@@ -312,11 +353,24 @@ else:
     }
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER") or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
+# Acknowledge after the task ran, and give a message back when its worker process died, so
+# the next worker runs it (set for the app: every task inherits it, fan_out included).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# A task that raised (after its own retries) or hit its time limit is acknowledged, not
+# redelivered: running a failing task forever would block the queue. It is logged instead.
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+# Strictly below the visibility timeout (asserted in tests/core/test_tasks_reliability.py):
+# 300 s hard, 240 s soft with the production timeout of an hour.
+CELERY_TASK_TIME_LIMIT = min(300, BROKER_VISIBILITY_TIMEOUT // 2)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
+# One message reserved at a time: a killed worker holds back at most its running task and
+# one more, and long tasks do not hold other tasks hostage.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the broker connection drops, the unacknowledged messages go back to the queue; stop
+# the tasks still running instead of running them a second time side by side.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# No result backend: nothing reads task results (tasks report through the database).
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 # Periodic work goes through tenants.tasks.fan_out, which sends it to every serving tenant.
 CELERY_TIMEZONE = "Europe/Copenhagen"
@@ -347,6 +401,20 @@ CELERY_BEAT_SCHEDULE["hourly-send_due_announcements"] = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django.middleware.csp): no inline scripts or styles, nothing from
+# other origins. The widget's frame sets its own frame-ancestors, file downloads their
+# sandbox; the Swagger UI and the chart pages allow inline styles (programmes.core.headers).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
 TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
