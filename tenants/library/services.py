@@ -378,41 +378,53 @@ def _moderation_reason(reason: str) -> str:
 def library_action_hide(*, actor: Any, action: LibraryAction, reason: str) -> LibraryAction:
     """Operators hide a published action that breaks the rules (its contributor sees the
     reason and can no longer change it)."""
-    _require_operator(actor)
-    _require_public_schema()
-    reason = _moderation_reason(reason)
-    with transaction.atomic():
-        current = _locked(action)
-        if current.status != ModerationStatus.PUBLISHED:
-            raise ValidationError(_("Only a published action can be hidden."))
-        current.status = ModerationStatus.HIDDEN
-        current.moderation_reason = reason
-        current.save(update_fields=["status", "moderation_reason"])
-        audit_record(
-            actor=actor,
-            action="libraryaction.hidden",
-            target=current,
-            data={**_snapshot(current), "contributor": current.contributor_name},
-            reason=reason,
-        )
-    return current
+    return _moderate(
+        actor=actor,
+        action=action,
+        reason=reason,
+        moving=(ModerationStatus.PUBLISHED, ModerationStatus.HIDDEN),
+        refusal=_("Only a published action can be hidden."),
+        audit_action="libraryaction.hidden",
+    )
 
 
 def library_action_restore(*, actor: Any, action: LibraryAction, reason: str) -> LibraryAction:
     """Operators publish a hidden action again."""
+    return _moderate(
+        actor=actor,
+        action=action,
+        reason=reason,
+        moving=(ModerationStatus.HIDDEN, ModerationStatus.PUBLISHED),
+        refusal=_("Only a hidden action can be restored."),
+        audit_action="libraryaction.restored",
+    )
+
+
+def _moderate(
+    *,
+    actor: Any,
+    action: LibraryAction,
+    reason: str,
+    moving: tuple[str, str],
+    refusal: str,
+    audit_action: str,
+) -> LibraryAction:
+    """An operator's decision: the action moves from one status to the other, with the
+    reason kept on it and in the public schema's audit trail."""
     _require_operator(actor)
     _require_public_schema()
     reason = _moderation_reason(reason)
+    from_status, to_status = moving
     with transaction.atomic():
         current = _locked(action)
-        if current.status != ModerationStatus.HIDDEN:
-            raise ValidationError(_("Only a hidden action can be restored."))
-        current.status = ModerationStatus.PUBLISHED
+        if current.status != from_status:
+            raise ValidationError(refusal)
+        current.status = to_status
         current.moderation_reason = reason
         current.save(update_fields=["status", "moderation_reason"])
         audit_record(
             actor=actor,
-            action="libraryaction.restored",
+            action=audit_action,
             target=current,
             data={**_snapshot(current), "contributor": current.contributor_name},
             reason=reason,
