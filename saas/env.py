@@ -49,6 +49,11 @@ env = environ.FileAwareEnv(
     CLAMD_HOST=(str, "127.0.0.1"),
     CLAMD_PORT=(int, 3310),
     CLAMD_TIMEOUT=(float, 30.0),
+    # Folder of pg_dump, pg_restore, psql, createdb and dropdb for tenant export and restore
+    # (tenants/offboarding.py); unset means the embedded server's own binaries when
+    # DATABASE_URL points at it, else the server's major version under /usr/lib/postgresql,
+    # else PATH. Must match the server's major version.
+    PG_BIN_DIR=(str, ""),
 )
 
 DJANGO_ENV = env("DJANGO_ENV")

@@ -38,6 +38,13 @@ PEOPLE_APPS = [
     "rest_framework.authtoken",
     "allauth",
     "allauth.account",
+    # MFA (TOTP, WebAuthn, recovery codes) and single sign-on: per schema like the users, so
+    # each municipality's identity provider and each person's authenticators stay its own.
+    "allauth.mfa",
+    # Which sessions a person has, so deactivating them ends every one (per schema too).
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "programmes.core",
     "programmes.people",
 ]
@@ -71,6 +78,7 @@ TENANT_APPS = [
     "programmes.directory",
     "programmes.symbols",
     "programmes.widget",
+    "programmes.privacy",
     "django.contrib.sitemaps",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
@@ -85,6 +93,8 @@ TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    # /healthz and /readyz for the probes: before host validation and tenant routing.
+    "programmes.core.health.HealthCheckMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # SECURE_CSP below; the Swagger UI page gets its own policy (programmes.core.headers).
@@ -107,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Operators and municipal staff must have signed in with MFA (or SSO); reads the session.
+    "programmes.people.mfa.MFARequiredMiddleware",
 ]
 
 TEMPLATES = [
@@ -150,6 +162,8 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# pg_dump / pg_restore for tenant export and restore (tenants/offboarding.py).
+PG_BIN_DIR = env("PG_BIN_DIR")
 
 # --- Cache: keys carry the schema name, so no tenant can read another's entries.
 REDIS_URL = env("REDIS_URL")
@@ -197,11 +211,43 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_RATE_LIMITS = {} if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
+# Rate limits in every environment (tests too). Keyed by the client address of
+# programmes.core.audit.client_ip (the adapter's get_client_ip, so a forged X-Forwarded-For
+# does not reset them) and, through the cache's KEY_FUNCTION, by the tenant's schema.
+# "partner_apply" is ours (programmes.partners.views.apply_view), counted like allauth's.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "partner_apply": "10/h/ip",
+}
+# Single sign-on for municipal staff: one OpenID Connect provider per tenant, set up by the
+# operator (tenants/sso.py) as a SocialApp in the tenant's schema. Nobody signs up through
+# it: the adapter connects the IdP's verified e-mail to an existing, active staff member of
+# this tenant, or refuses.
+SOCIALACCOUNT_ADAPTER = "programmes.people.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# MFA: required for operators and municipal staff (programmes/people/mfa.py), optional for
+# partners. WebAuthn needs a secure origin; development and tests run on http://*.localhost.
+MFA_ADAPTER = "programmes.people.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not IS_PRODUCTION
+MFA_TOTP_ISSUER = "Klimapartner"  # the adapter names the tenant instead where there is one
+# Sessions are listed when they start (login), never touched per request: no query per page.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Internationalisation: English source strings, four Nordic catalogues.
 LANGUAGE_CODE = "en"
@@ -288,10 +334,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error answers each operation can give (400/401/403/404/415/429).
+    "DEFAULT_SCHEMA_CLASS": "programmes.core.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_VERSIONING_CLASS": None,
+    # Throttles identify the client like programmes.core.audit.client_ip: REMOTE_ADDR, or
+    # the n-th hop from the right of X-Forwarded-For behind n proxies of ours. (DRF's default,
+    # None, would take the whole header, which the client writes.)
+    "NUM_PROXIES": env("TRUSTED_PROXY_COUNT"),
+    # Only views that name a throttle_scope are throttled by it (the token endpoint: password
+    # guessing through the API goes through Django's authenticate, not allauth's limits).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Klimapartner API",
@@ -389,6 +444,12 @@ CELERY_BEAT_SCHEDULE = {
         ("programmes.invoicing.tasks.remind_overdue_invoices", 9),
         ("programmes.events.tasks.remind_events", 7),
     )
+}
+# Retention periods of each programme (programmes/privacy/README.md), after the night's purge.
+CELERY_BEAT_SCHEDULE["daily-apply_retention"] = {
+    "task": "tenants.tasks.fan_out",
+    "schedule": crontab(hour=3, minute=30),
+    "args": ("programmes.privacy.tasks.apply_retention",),
 }
 # Announcements scheduled for later go out within the hour (one query per tenant).
 CELERY_BEAT_SCHEDULE["hourly-send_due_announcements"] = {

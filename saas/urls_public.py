@@ -3,16 +3,18 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tenants import api, views
+from tenants import api, sso_api, views
 from tenants.library import api as library_api
 
 for prefix, viewset, basename in library_api.API_ROUTES:
     api.router.register(prefix, viewset, basename=basename)
+api.router.register("tenant-sso", sso_api.TenantSsoViewSet, basename="tenant-sso")
 
 urlpatterns = [
     path("", views.console_home, name="console-home"),
     path("tenants/new/", views.tenant_onboard_view, name="console-tenant-onboard"),
     path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant-detail"),
+    path("tenants/<slug:slug>/sso/", views.tenant_sso_view, name="console-tenant-sso"),
     # The shared action library's moderation (library/…).
     path("", include("tenants.library.urls")),
     path("accounts/", include("allauth.urls")),
