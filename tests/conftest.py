@@ -9,6 +9,7 @@ other tenant in a response is a leak.
 import datetime as dt
 import functools
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from django_tenants.utils import schema_context, tenant_context
 from programmes.configuration.models import ContactPerson, Programme, SigningRound
 from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.partners.models import Membership, Partner, Stage
+from programmes.people.mfa import METHODS_SESSION_KEY, METHODS_USER_SESSION_KEY, requires_mfa
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
 from tenants.models import Tenant
@@ -213,8 +215,27 @@ def client_for(world: World | None, persona: str | None = None) -> Client:
     if persona is not None:
         assert world is not None
         with tenant_context(world.tenant):
-            client.force_login(world.users[persona])
+            sign_in(client, world.users[persona])
     return client
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Log ``client`` in as ``user`` (inside the user's schema) with the session allauth
+    leaves after a real login: a password step, and an MFA step for the roles that must use
+    it (operators, municipal staff; programmes.people.mfa reads exactly this record).
+
+    A shortcut for tests of other things; the real flow (password, then TOTP or WebAuthn or a
+    recovery code, the redirect to set MFA up) is tested in tests/people/test_mfa.py and
+    tests/browser/test_mfa.py."""
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    records: list[dict[str, object]] = [{"method": "password", "at": now, "email": user.email}]
+    if requires_mfa(user):
+        records.append({"method": "mfa", "at": now, "type": "totp"})
+    session[METHODS_SESSION_KEY] = records
+    session[METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
 
 
 @pytest.fixture
@@ -228,5 +249,5 @@ def english_pages(monkeypatch: pytest.MonkeyPatch) -> None:
 def operator_client(operator: User) -> Client:
     client = Client(HTTP_HOST="localhost")
     with schema_context("public"):
-        client.force_login(operator)
+        sign_in(client, operator)
     return client

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from playwright.sync_api import Page, expect
 
+from tests.browser.login import enter_mfa_code
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -30,6 +31,7 @@ def sign_in(page: Page, stack: Stack, email: str) -> None:
     page.get_by_label(tr(page, "Email")).fill(email)
     page.get_by_label(tr(page, "Password")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name=tr(page, "Sign in")).click()
+    enter_mfa_code(page, email)
     expect(page.get_by_role("button", name=tr(page, "Sign out"))).to_be_visible()
 
 

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.login import enter_mfa_code
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -13,6 +14,7 @@ def sign_in(page: Page, stack: Stack, slug: str) -> None:
     page.locator("#id_login").fill(f"admin@{slug}.example")
     page.locator("#id_password").fill("klimapartner-demo")
     page.keyboard.press("Enter")
+    enter_mfa_code(page, f"admin@{slug}.example")
     expect(page.locator("header form button.link-button")).to_be_visible()
 
 

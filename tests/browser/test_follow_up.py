@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.login import enter_mfa_code
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -15,6 +16,7 @@ def sign_in(page: Page, stack: Stack, email: str) -> None:
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill("klimapartner-demo")
     page.locator("main button.primary").click()
+    enter_mfa_code(page, email)
     expect(page.locator("header form button.link-button")).to_be_visible()
 
 

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.login import enter_mfa_code
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -16,6 +17,7 @@ def test_a_municipal_admin_signs_in_on_hjorring_in_danish(page: Page, stack: Sta
     page.get_by_label("E-mail").fill("admin@hjorring.example")
     page.get_by_label("Adgangskode").fill("klimapartner-demo")
     page.keyboard.press("Enter")
+    enter_mfa_code(page, "admin@hjorring.example")
     expect(page.get_by_text("Logget ind som")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
     expect(page.get_by_role("link", name="Log ind").first).to_be_visible()

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.login import enter_mfa_code
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -42,6 +43,7 @@ def test_an_organisation_applies_and_staff_approve_its_goals(page: Page, stack: 
     page.locator("#id_login").fill("admin@hjorring.example")
     page.locator("#id_password").fill("klimapartner-demo")
     page.locator("main button.primary").click()
+    enter_mfa_code(page, "admin@hjorring.example")
     expect(page.locator("header form button.link-button")).to_be_visible()
     page.goto(stack.url("hjorring", "/partners/"))
     page.get_by_role("link", name="Vendsyssel Cykler ApS").first.click()

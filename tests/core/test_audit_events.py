@@ -135,11 +135,15 @@ def test_password_and_mfa_events_are_recorded(alpha: World, rf) -> None:
     from types import SimpleNamespace
 
     from allauth.account import signals as account_signals
+    from django.contrib.sessions.backends.db import SessionStore
 
     from programmes.core.audit_signals import _mfa_event
 
     person = alpha.users["partner_admin"]
     request = rf.post("/", REMOTE_ADDR="198.51.100.11")
+    # As in a real request: allauth.usersessions lists the session that changed the password.
+    request.user = person
+    request.session = SessionStore()
     with tenant_context(alpha.tenant):
         account_signals.password_changed.send(sender=None, request=request, user=person)
         account_signals.password_reset.send(sender=None, request=request, user=person)

@@ -16,7 +16,7 @@ from programmes.partners.journey import TRANSITIONS, IllegalTransition, partner_
 from programmes.partners.models import Partner, Stage, StageChange
 from programmes.people.models import User
 from tests.configuration.test_presets import onboard
-from tests.conftest import BUSINESS_IDS, World, client_for
+from tests.conftest import BUSINESS_IDS, World, client_for, sign_in
 
 GOAL = {
     "theme": "energy",
@@ -107,7 +107,7 @@ def test_a_partner_walks_the_whole_journey_in_the_tenants_language(
     staff_client = client_for(None)
     staff_client.defaults["HTTP_HOST"] = host
     with tenant_context(tenant):
-        staff_client.force_login(staff)
+        sign_in(staff_client, staff)  # as after password + MFA
     assert staff_client.get("/partners/").status_code == 200
     page = staff_client.get(f"/partners/{partner.pk}/")
     assert page["Content-Language"] == language

@@ -18,6 +18,7 @@ from programmes.invoicing.demo import demo_invoices_create
 from programmes.matchmaking.demo import demo_matchmaking_create
 from programmes.partners.demo import demo_partners_create
 from programmes.partners.models import Membership
+from programmes.people.demo import DEMO_TOTP_SECRET, demo_mfa_create
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
 from programmes.symbols.demo import demo_symbols_create
@@ -114,6 +115,7 @@ class Command(BaseCommand):
                 role=Role.OPERATOR,
                 full_name="Demo Operator",
             )
+        demo_mfa_create()
         port = f":{settings.URL_PORT}" if settings.URL_PORT else ""
         console = f"{settings.URL_SCHEME}://{settings.PLATFORM_DOMAIN}{port}/"
         lines.append(f"  operator console  {console}  {OPERATOR_EMAIL} / {DEMO_PASSWORD}")
@@ -155,6 +157,8 @@ class Command(BaseCommand):
                         full_name=f"Demo admin {tenant.name}",
                     )
                 partner_email = demo_partner_admin_create(slug=request.slug)
+                # Staff (the admin, the award jurors…) use two-factor authentication.
+                demo_mfa_create()
             lines.append(
                 f"  {tenant.name:<30} {tenant_url(tenant)}  {admin_email} / {DEMO_PASSWORD}"
             )
@@ -171,3 +175,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo ready in {time.perf_counter() - started:.1f} s. Log in at:")
         )
         self.stdout.write("\n".join(lines))
+        self.stdout.write(
+            f"Operator and staff sign in with two-factor authentication: TOTP secret "
+            f"{DEMO_TOTP_SECRET} (add it to an authenticator app), or print the current "
+            f"code with `manage.py demo_mfa_code <e-mail>`."
+        )
