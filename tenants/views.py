@@ -4,14 +4,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from tenants import selectors, services
+from programmes.core.forms import apply_validation_error
+from tenants import selectors, services, sso
 from tenants.forms import OnboardingForm
+from tenants.sso_forms import SsoForm
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -57,3 +61,56 @@ def tenant_onboard_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("console-tenant-detail", slug=tenant.slug)
     return render(request, "tenants/onboard.html", {"form": form})
+
+
+@operator_required
+def tenant_sso_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set up the tenant's single sign-on (OpenID Connect) for its municipal staff."""
+    tenant = selectors.tenant_by_slug(slug)
+    if tenant is None:
+        raise Http404
+    current = sso.tenant_sso_settings(tenant)
+    initial = (
+        {
+            "name": current.name,
+            "server_url": current.server_url,
+            "client_id": current.client_id,
+            "allowed_domains": "\n".join(current.allowed_domains),
+            "enabled": current.enabled,
+        }
+        if current is not None
+        else {}
+    )
+    form = SsoForm(
+        request.POST or None,
+        initial=initial,
+        has_secret=current is not None and current.has_secret,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sso.tenant_sso_configure(
+                actor=request.user,
+                tenant=tenant,
+                name=data["name"],
+                server_url=data["server_url"],
+                client_id=data["client_id"],
+                client_secret=data["client_secret"],
+                allowed_domains=sso.parse_domains(data["allowed_domains"]),
+                enabled=data["enabled"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Single sign-on saved."))
+            return redirect("console-tenant-sso", slug=tenant.slug)
+    return render(
+        request,
+        "tenants/tenant_sso.html",
+        {
+            "shown_tenant": tenant,
+            "form": form,
+            "current": current,
+            "callback_url": sso.callback_url(tenant),
+        },
+    )

@@ -11,6 +11,11 @@
   elements carry ``style`` attributes). Drawing the charts as ``<img>`` would remove the
   second exception.
 
+- ``request.csp_form_action``: origins a page may send a form to besides itself, set by the
+  code that renders the form (the login page's single sign-on button, whose POST is
+  redirected to the tenant's identity provider: Chromium checks ``form-action`` on that
+  redirect too). Added to the page's policy, nothing else changes.
+
 The policy of every other page is ``SECURE_CSP`` in saas/settings.py (Django's
 ``ContentSecurityPolicyMiddleware``); views that set their own ``Content-Security-Policy``
 header (the widget's frame, file downloads with ``sandbox``) keep it.
@@ -82,4 +87,10 @@ class DocsCSPMiddleware:
         docs = view_class is not None and issubclass(view_class, SpectacularSwaggerView)
         if docs or (match is not None and match.url_name in CHART_PAGES):
             response._csp_config = DOCS_CSP
+        extra = [origin for origin in getattr(request, "csp_form_action", []) if origin]
+        if extra:
+            policy = getattr(response, "_csp_config", settings.SECURE_CSP)
+            if policy:
+                form_action = [*policy.get("form-action", []), *extra]
+                response._csp_config = {**policy, "form-action": list(dict.fromkeys(form_action))}
         return response

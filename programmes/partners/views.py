@@ -2,6 +2,7 @@
 
 from dataclasses import fields as dataclass_fields
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,6 +49,10 @@ def apply_view(request: HttpRequest) -> HttpResponse:
     )
     form.fields["business_id"].help_text = NAMES[tenant.country]
     if request.method == "POST" and form.is_valid():
+        # Per client address and tenant (ACCOUNT_RATE_LIMITS["partner_apply"]): each
+        # application creates an account and e-mails the municipality.
+        if not ratelimit.consume(request, action="partner_apply"):
+            return ratelimit.respond_429(request)
         data = {key: value for key, value in form.cleaned_data.items() if key in APPLICATION_FIELDS}
         try:
             _partner, user = services.partner_apply(application=services.Application(**data))
