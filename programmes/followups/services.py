@@ -17,7 +17,8 @@ from programmes.configuration.models import ActivityKind, Programme, WheelActivi
 from programmes.core.audit import audit_record
 from programmes.core.tasks import enqueue_after_commit
 from programmes.followups.models import FollowUp, FollowUpStatus, GoalProgress, ProgressStatus
-from programmes.partners.models import CommitmentDocument, Goal, GoalStatus, Partner, Stage
+from programmes.partners.models import Goal, GoalStatus, Partner, Stage
+from programmes.partners.services import partners_delete_for_good
 
 # A partner that signed less than this before the follow-up opens reports from next year:
 # half a year is the least in which goals can show progress.
@@ -300,8 +301,6 @@ def partners_purge_expired(*, today: dt.date | None = None) -> int:
     """Delete partners that ended longer ago than the programme keeps their data, with
     everything that hangs off them and the accounts of their people. The audit trail keeps
     that it happened (ids only: no personal data after the retention period)."""
-    from programmes.people.models import User
-
     today = today or timezone.localdate()
     programme = Programme.objects.first()
     if programme is None:
@@ -315,17 +314,7 @@ def partners_purge_expired(*, today: dt.date | None = None) -> int:
         )
         if not expired:
             return 0
-        files = [
-            partner.logo
-            for partner in Partner.objects.filter(pk__in=expired).exclude(logo="").only("logo")
-        ] + [
-            document.file
-            for document in CommitmentDocument.objects.filter(partner__in=expired).only("file")
-        ]
-        User.objects.filter(membership__partner__in=expired).delete()
-        Partner.objects.filter(pk__in=expired).delete()
-        for stored in files:
-            transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+        partners_delete_for_good(partner_ids=expired)
         audit_record(
             actor=None,
             action="partners.purged",

@@ -18,6 +18,7 @@ from programmes.partners.business_ids import business_id_clean
 from programmes.partners.journey import partner_transition
 from programmes.partners.models import (
     AssessmentAnswer,
+    CommitmentDocument,
     EndReason,
     Membership,
     OrganisationKind,
@@ -481,3 +482,20 @@ def journey_step(
     if action == "approve":
         return goals_approve(actor=actor, partner=partner)
     return partner_transition(actor=actor, partner=partner, action=action, reason=reason)
+
+
+def partners_delete_for_good(*, partner_ids: Sequence[int]) -> None:
+    """Delete these partners with everything that hangs off them, the accounts of their
+    people and, once the transaction commits, their stored files (logo, commitment PDFs).
+    For retention runs, which audit what they deleted themselves; call inside a transaction."""
+    files = [
+        partner.logo
+        for partner in Partner.objects.filter(pk__in=partner_ids).exclude(logo="").only("logo")
+    ] + [
+        document.file
+        for document in CommitmentDocument.objects.filter(partner__in=partner_ids).only("file")
+    ]
+    User.objects.filter(membership__partner__in=partner_ids).delete()
+    Partner.objects.filter(pk__in=partner_ids).delete()
+    for stored in files:
+        transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
