@@ -18,13 +18,14 @@ export UV_PYTHON_DOWNLOADS := never
 # otherwise compile every module again in each process (about 15 s of CPU per start).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help install messages demo test benchmark-matchmaking lint check-migrations pytest browser-deps clean db-stop
+.PHONY: help install messages demo test fuzz-api benchmark-matchmaking lint check-migrations pytest browser-deps clean db-stop
 
 help:
 	@echo "make demo    run the platform locally (embedded PostgreSQL unless DATABASE_URL is set)"
 	@echo "make test    ruff, migration check and the whole test suite"
 	@echo "make db-stop stop the embedded PostgreSQL"
 	@echo "make benchmark-matchmaking  time the matchmaking schedule (200 partners, 6 rounds) against greedy"
+	@echo "make fuzz-api  the long schemathesis run over the whole API (KP_FUZZ_EXAMPLES=200 requests an operation)"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 is required (python3.12 not found)."; exit 1; }
@@ -50,6 +51,12 @@ demo: install messages
 
 test: install messages
 	@bash tools/test.sh
+
+# The long API fuzzing run (tests/api/): KP_FUZZ_EXAMPLES requests per operation, host and
+# persona instead of the few of `make test` (about an hour of CPU at 200).
+KP_FUZZ_EXAMPLES ?= 200
+fuzz-api: install messages
+	@KP_FUZZ_EXAMPLES=$(KP_FUZZ_EXAMPLES) bash tools/test.sh tests/api/test_fuzz.py
 
 benchmark-matchmaking: install
 	$(PY) -m programmes.matchmaking.benchmark

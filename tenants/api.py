@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -79,6 +80,7 @@ class TenantViewSet(
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return OnboardingSerializer if self.action == "create" else TenantSerializer
 
+    @extend_schema(request=OnboardingSerializer, responses={201: TenantSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = OnboardingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -329,7 +329,8 @@ class PreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationPreference
         fields = ["email", "categories_off", "newsletters_off", "updated_at"]
-        read_only_fields = ["updated_at"]
+        # Empty for someone who never saved preferences (the defaults, not yet stored).
+        extra_kwargs = {"updated_at": {"read_only": True, "allow_null": True}}
 
 
 class NotificationPreferenceViewSet(TenantScopedViewSet):
@@ -339,6 +340,7 @@ class NotificationPreferenceViewSet(TenantScopedViewSet):
     serializer_class = PreferenceSerializer
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = None
+    answers_one_object = True  # one person's preferences (programmes.core.openapi)
 
     def scoped_queryset(self, user: Any) -> QuerySet[NotificationPreference]:
         return NotificationPreference.objects.filter(email=user.email.lower())
@@ -347,7 +349,7 @@ class NotificationPreferenceViewSet(TenantScopedViewSet):
     def list(self, request: Request) -> Response:
         return Response(self.get_serializer(selectors.preference_of(request.user.email)).data)
 
-    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    @extend_schema(request=PreferenceSerializer, responses={200: PreferenceSerializer})
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

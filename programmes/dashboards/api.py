@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from programmes.configuration.models import PublicFigure
 from programmes.configuration.selectors import programme_current
 from programmes.core.api import STAFF_ROLES
+from programmes.core.openapi import NOT_FOUND
 from programmes.dashboards import selectors
 from programmes.dashboards.selectors import TargetGap
 from programmes.dashboards.views import EARLIEST_YEAR, LATEST_YEAR
@@ -159,6 +160,7 @@ def _section_data(figures: selectors.Figures, code: str) -> Any:
 
 class FiguresViewSet(viewsets.ViewSet):
     permission_classes = [permissions.AllowAny]
+    answers_one_object = True  # the programme's figures, not a collection
 
     @extend_schema(
         parameters=[
@@ -166,7 +168,7 @@ class FiguresViewSet(viewsets.ViewSet):
                 "year", int, description="Year of the reporting share (default: last year)."
             )
         ],
-        responses=FiguresSerializer,
+        responses={200: FiguresSerializer, 404: NOT_FOUND},
     )
     def list(self, request: Request) -> Response:
         """The programme's figures: staff every section, others the published ones (404

@@ -51,6 +51,8 @@ from programmes.partners.selectors import partners_visible_to
 class InvoicingEnabled(permissions.BasePermission):
     """A programme that never charged fees has no invoicing: its endpoints do not exist."""
 
+    documented_refusals = ("404",)  # programmes.core.openapi documents it on every operation
+
     def has_permission(self, request: Request, view: Any) -> bool:
         if not selectors.invoicing_in_use():
             raise NotFound

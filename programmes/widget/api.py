@@ -70,6 +70,7 @@ class WidgetDataViewSet(viewsets.ViewSet):
     permission_classes = [permissions.AllowAny]
     renderer_classes = [JSONRenderer]
     pagination_class = None
+    answers_one_object = True  # the widget's data, not a collection (programmes.core.openapi)
 
     @extend_schema(
         parameters=[
