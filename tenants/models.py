@@ -133,3 +133,32 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class TenantDeletion(models.Model):
+    """What is left of an offboarded tenant: which one, when, by whom, why, and which export
+    was taken first. The Tenant row, its schema, files and cache entries are gone; this record
+    replaces them. No personal data of the tenant's people (only the operator who deleted it).
+    """
+
+    slug = models.CharField(_("slug"), max_length=63, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    # The primary key the tenant had: public audit entries refer to it as their target id.
+    tenant_id = models.BigIntegerField(_("tenant id"))
+    tenant_created_at = models.DateTimeField(_("tenant created at"))
+    deleted_at = models.DateTimeField(_("deleted at"), auto_now_add=True)
+    deleted_by = models.CharField(_("deleted by"), max_length=254)
+    reason = models.TextField(_("reason"))
+    # The export taken before deletion: when, its manifest's sha256, the dump's sha256, row
+    # and file totals (see tenants.offboarding.tenant_export).
+    exported_at = models.DateTimeField(_("exported at"))
+    export_manifest_sha256 = models.CharField(_("export manifest sha256"), max_length=64)
+    export_summary = models.JSONField(_("export summary"), default=dict)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.deleted_at:%Y-%m-%d})"
