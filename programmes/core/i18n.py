@@ -80,10 +80,20 @@ def format_date(value: dt.date, *, style: str = "medium", tenant: Any = None) ->
     return babel_dates.format_date(value, format=style, locale=formatting_locale(tenant))
 
 
+def tenant_zone(tenant: Any = None) -> dt.tzinfo:
+    tenant = tenant or current_tenant()
+    return ZoneInfo(tenant.time_zone) if tenant else dt.UTC
+
+
+def local_date(value: dt.datetime, *, tenant: Any = None) -> dt.date:
+    """The day an aware datetime falls on in the tenant's time zone (requests run in UTC)."""
+    return value.astimezone(tenant_zone(tenant)).date()
+
+
 def format_datetime(value: dt.datetime, *, style: str = "medium", tenant: Any = None) -> str:
     """An aware datetime shown in the tenant's time zone."""
+    zone = tenant_zone(tenant)
     tenant = tenant or current_tenant()
-    zone = ZoneInfo(tenant.time_zone) if tenant else dt.UTC
     if timezone.is_naive(value):
         raise ValueError("format_datetime needs an aware datetime")
     return babel_dates.format_datetime(

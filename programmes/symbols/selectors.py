@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from programmes.configuration.models import Programme
 from programmes.core.i18n import current_tenant, translated
+from programmes.core.i18n import local_date as i18n_local_date
 from programmes.core.urls import absolute_url
 from programmes.partners.models import Membership, Partner, Stage
 from programmes.people.models import Role
@@ -127,8 +128,9 @@ class VerificationStatus:
     checked_on: dt.date
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(moment) if moment else None
+def local_date(moment: dt.datetime | None) -> dt.date | None:
+    """The day of ``moment`` where the tenant is."""
+    return i18n_local_date(moment) if moment else None
 
 
 def verification_status(
@@ -137,7 +139,7 @@ def verification_status(
     partner = verification.partner
     # Signed on; a partner made active without a signing (imported) counts from then.
     since = partner.joined_on or (
-        _local_date(partner.stage_changed_at) if partner.stage == Stage.ACTIVE else None
+        local_date(partner.stage_changed_at) if partner.stage == Stage.ACTIVE else None
     )
     if partner.stage == Stage.ACTIVE:
         status = ACTIVE
@@ -150,10 +152,10 @@ def verification_status(
         programme_name=translated(programme.name) if programme else "",
         status=status,
         since=since,
-        ended_on=_local_date(partner.ended_at or partner.stage_changed_at)
+        ended_on=local_date(partner.ended_at or partner.stage_changed_at)
         if status == ENDED
         else None,
-        checked_on=timezone.localdate(),
+        checked_on=i18n_local_date(timezone.now()),
     )
 
 

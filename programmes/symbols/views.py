@@ -73,7 +73,9 @@ def my_symbol(request: HttpRequest) -> HttpResponse:
     else:
         context.update(
             active=False,
-            ended_on=partner.ended_at if partner.stage == Stage.ENDED else None,
+            ended_on=selectors.local_date(partner.ended_at)
+            if partner.stage == Stage.ENDED
+            else None,
         )
     return render(request, "symbols/my_symbol.html", context)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from rest_framework.authtoken.models import Token
 
+from programmes.core.i18n import local_date
 from programmes.partners.models import Partner, Stage
 from programmes.symbols import services
 from programmes.symbols.models import SymbolVerification
@@ -139,7 +140,7 @@ def test_anyone_reads_a_verification_by_its_code(
         "status": "active",
         "since": "2023-09-01",
         "ended_on": None,
-        "checked_on": timezone.localdate().isoformat(),
+        "checked_on": local_date(timezone.now(), tenant=alpha.tenant).isoformat(),
     }
 
 

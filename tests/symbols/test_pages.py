@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
-from programmes.core.i18n import format_date, format_number
+from programmes.core.i18n import format_date, format_number, local_date
 from programmes.core.models import AuditEvent
 from programmes.partners.models import Partner, Stage
 from programmes.symbols.files import qr_svg
@@ -171,8 +171,9 @@ def test_an_ended_partner_is_told_it_may_no_longer_use_the_symbol(alpha: World) 
     ended = timezone.now() - dt.timedelta(days=3)
     with tenant_context(alpha.tenant):
         end_partnership(own_partner(alpha), joined=dt.date(2021, 5, 1), ended=ended)
+        # The day it ended where the tenant is (around midnight UTC it differs from UTC's).
         with translation.override("en"):
-            when = format_date(timezone.localdate(ended))
+            when = format_date(local_date(ended))
     client = client_for(alpha, "partner_admin")
     response = client.get(PAGE)
     page = response.content.decode()

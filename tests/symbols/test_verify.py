@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
-from programmes.core.i18n import format_date
+from programmes.core.i18n import format_date, local_date
 from programmes.core.models import AuditEvent
 from programmes.partners.models import Partner, PartnerContact, Stage
 from programmes.symbols import services
@@ -64,7 +64,7 @@ def test_an_imported_active_partner_without_a_signing_date_counts_from_activatio
 ) -> None:
     code = _code(alpha)
     with tenant_context(alpha.tenant):
-        activated = timezone.localdate(own_partner(alpha).stage_changed_at)
+        activated = local_date(own_partner(alpha).stage_changed_at, tenant=alpha.tenant)
     page = client_for(alpha).get(f"/verify/{code}/").content.decode()
     assert f"since {_english_date(alpha, activated)}." in page
 
@@ -80,7 +80,7 @@ def test_an_ended_partnership_says_clearly_that_it_ended(alpha: World, listed: b
     response = client_for(alpha).get(f"/verify/{code}/")
     page = response.content.decode()
     assert response.status_code == 200
-    ended_on = _english_date(alpha, timezone.localdate(ended))
+    ended_on = _english_date(alpha, local_date(ended, tenant=alpha.tenant))
     assert f"This partnership ended on {ended_on}." in page
     assert (
         f"{alpha.marker} partner was a climate partner of {alpha.marker} programme "
@@ -89,7 +89,7 @@ def test_an_ended_partnership_says_clearly_that_it_ended(alpha: World, listed: b
     assert "is a climate partner" not in page
     api = client_for(alpha).get(f"/api/v1/symbol-verifications/{code}/").json()
     assert api["status"] == "ended"
-    assert api["ended_on"] == timezone.localdate(ended).isoformat()
+    assert api["ended_on"] == local_date(ended, tenant=alpha.tenant).isoformat()
 
 
 def test_a_partner_that_is_not_active_now_is_not_confirmed(alpha: World) -> None:
