@@ -32,7 +32,7 @@ from django_tenants.utils import schema_context, tenant_context
 from drf_spectacular.generators import SchemaGenerator
 
 from programmes.configuration.views import SECTIONS
-from tests.conftest import OPERATOR_EMAIL, PERSONAS, World
+from tests.conftest import OPERATOR_EMAIL, PERSONAS, World, sign_in
 
 TENANT_COLUMNS = ["anonymous", *(persona for persona, _ in PERSONAS)]
 PLATFORM_COLUMNS = ["anonymous", "operator"]
@@ -64,6 +64,23 @@ MATRIX: dict[str, str] = {
     "DELETE /api/v1/signing-rounds/{id}/": "4xx",
     "DELETE /api/v1/tiers/{id}/": "4xx",
     "GET /": "200 200 200 200 200 200",
+    "GET /accounts/2fa/": "302 200 200 200 200 200",
+    "GET /accounts/2fa/authenticate/": "302 302 302 302 302 302",
+    "GET /accounts/2fa/reauthenticate/": "302 302 302 302 302 302",
+    "GET /accounts/2fa/recovery-codes/": "302 404 404 404 404 404",
+    "GET /accounts/2fa/recovery-codes/download/": "302 404 404 404 404 404",
+    "GET /accounts/2fa/recovery-codes/generate/": "302 302 302 302 302 302",
+    "GET /accounts/2fa/totp/activate/": "302 302 302 302 302 302",
+    "GET /accounts/2fa/totp/deactivate/": "302 404 404 404 404 404",
+    "GET /accounts/2fa/webauthn/": "302 200 200 200 200 200",
+    "GET /accounts/2fa/webauthn/add/": "302 302 302 302 302 302",
+    "GET /accounts/2fa/webauthn/keys/<int:pk>/edit/": "302 302 302 302 302 302",
+    "GET /accounts/2fa/webauthn/keys/<int:pk>/remove/": "302 302 302 302 302 302",
+    "GET /accounts/2fa/webauthn/reauthenticate/": "302 302 302 302 302 302",
+    "GET /accounts/3rdparty/": "302 200 200 200 200 200",
+    "GET /accounts/3rdparty/login/cancelled/": "200 200 200 200 200 200",
+    "GET /accounts/3rdparty/login/error/": "401 401 401 401 401 401",
+    "GET /accounts/3rdparty/signup/": "302 302 302 302 302 302",
     r"GET /accounts/^confirm-email/(?P<key>[-:\w]+)/$": "404 404 404 404 404 404",
     "GET /accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (
         "404 404 404 404 404 404"
@@ -74,13 +91,20 @@ MATRIX: dict[str, str] = {
     "GET /accounts/login/": "200 302 302 302 302 302",
     "GET /accounts/login/code/confirm/": "302 302 302 302 302 302",
     "GET /accounts/logout/": "302 200 200 200 200 200",
+    "GET /accounts/oidc/^(?P<provider_id>[^/]+)/login/": "404 404 404 404 404 404",
+    "GET /accounts/oidc/^(?P<provider_id>[^/]+)/login/callback/": "404 404 404 404 404 404",
     "GET /accounts/password/change/": "302 200 200 200 200 200",
     "GET /accounts/password/reset/": "200 200 200 200 200 200",
     "GET /accounts/password/reset/done/": "200 200 200 200 200 200",
     "GET /accounts/password/reset/key/done/": "200 200 200 200 200 200",
     "GET /accounts/password/set/": "302 302 302 302 302 302",
     "GET /accounts/reauthenticate/": "302 200 200 200 200 200",
+    "GET /accounts/sessions/": "302 200 200 200 200 200",
     "GET /accounts/signup/": "200 302 302 302 302 302",
+    "GET /accounts/social/connections/": "301 301 301 301 301 301",
+    "GET /accounts/social/login/cancelled/": "301 301 301 301 301 301",
+    "GET /accounts/social/login/error/": "301 301 301 301 301 301",
+    "GET /accounts/social/signup/": "301 301 301 301 301 301",
     "GET /actions/manage/": "302 200 200 403 403 403",
     "GET /actions/manage/<int:pk>/": "302 404 404 403 403 403",
     "GET /actions/manage/<int:pk>/archive/": "302 405 405 403 403 403",
@@ -171,6 +195,7 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/matchmaking-sessions/{id}/schedule/": "401 404 404 403 403 403",
     "GET /api/v1/matchmaking-tags/": "401 200 200 200 200 200",
     "GET /api/v1/matchmaking-tags/{id}/": "401 404 404 404 404 404",
+    "GET /api/v1/me/data/": "401 200 200 200 200 200",
     "GET /api/v1/notification-preferences/": "401 200 200 200 200 200",
     "GET /api/v1/obligations/": "200 200 200 200 200 200",
     "GET /api/v1/obligations/{id}/": "200 200 200 200 200 200",
@@ -189,6 +214,8 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/people/{id}/": "401 200 200 404 404 404",
     "GET /api/v1/privacy-statements/": "200 200 200 200 200 200",
     "GET /api/v1/privacy-statements/{id}/": "200 200 200 200 200 200",
+    "GET /api/v1/privacy/erasures/": "401 405 403 403 403 403",
+    "GET /api/v1/privacy/retention/": "401 200 403 403 403 403",
     "GET /api/v1/programme/": "200 200 200 200 200 200",
     "GET /api/v1/programme/{id}/": "200 200 200 200 200 200",
     "GET /api/v1/signing-rounds/": "200 200 200 200 200 200",
@@ -252,10 +279,14 @@ MATRIX: dict[str, str] = {
     "GET /manage/fees/<int:pk>/": "302 200 403 403 403 403",
     "GET /manage/fees/new/": "302 200 403 403 403 403",
     "GET /manage/files/": "302 200 403 403 403 403",
+    "GET /manage/people/": "302 200 403 403 403 403",
+    "GET /manage/people/<int:pk>/access/": "302 200 403 403 403 403",
     "GET /manage/privacy/": "302 200 403 403 403 403",
     "GET /manage/privacy/<int:pk>/": "302 302 403 403 403 403",
     "GET /manage/privacy/<int:pk>/publish/": "302 302 403 403 403 403",
+    "GET /manage/privacy/erase/": "302 200 403 403 403 403",
     "GET /manage/privacy/new/": "302 200 403 403 403 403",
+    "GET /manage/privacy/retention/": "302 200 403 403 403 403",
     "GET /manage/profile/": "302 200 403 403 403 403",
     "GET /manage/widget/": "302 200 200 403 403 403",
     "GET /matchmaking/": "302 200 200 403 403 403",
@@ -269,6 +300,8 @@ MATRIX: dict[str, str] = {
     "GET /matchmaking/sessions/new/": "302 200 200 403 403 403",
     "GET /matchmaking/tags/": "302 200 200 403 403 403",
     "GET /matchmaking/tags/<int:pk>/": "302 404 404 403 403 403",
+    "GET /my-data/": "302 200 200 200 200 200",
+    "GET /my-data/export.json": "302 200 200 200 200 200",
     "GET /my-partnership/": "302 403 403 200 200 200",
     "GET /my-partnership/actions/": "302 403 403 200 200 200",
     "GET /my-partnership/actions/<int:pk>/goal/": "302 403 403 404 404 404",
@@ -412,8 +445,11 @@ MATRIX: dict[str, str] = {
     "POST /api/v1/other-income/": "4xx",
     "POST /api/v1/partners/import/": "4xx",
     "POST /api/v1/partners/{id}/transition/": "4xx",
+    "POST /api/v1/people/{id}/deactivate/": "4xx",
+    "POST /api/v1/people/{id}/reactivate/": "4xx",
     "POST /api/v1/privacy-statements/": "4xx",
     "POST /api/v1/privacy-statements/{id}/publish/": "4xx",
+    "POST /api/v1/privacy/erasures/": "4xx",
     "POST /api/v1/signing-rounds/": "4xx",
     "POST /api/v1/tiers/": "4xx",
     "PUT /api/v1/actions/{id}/": "4xx",
@@ -436,10 +472,28 @@ MATRIX: dict[str, str] = {
     "PUT /api/v1/obligations/{id}/": "4xx",
     "PUT /api/v1/other-income/{id}/": "4xx",
     "PUT /api/v1/privacy-statements/{id}/": "4xx",
+    "PUT /api/v1/privacy/retention/": "4xx",
     "PUT /api/v1/programme/{id}/": "4xx",
     "PUT /api/v1/signing-rounds/{id}/": "4xx",
     "PUT /api/v1/tiers/{id}/": "4xx",
     "platform: GET /": "302 200",
+    "platform: GET /accounts/2fa/": "302 200",
+    "platform: GET /accounts/2fa/authenticate/": "302 302",
+    "platform: GET /accounts/2fa/reauthenticate/": "302 302",
+    "platform: GET /accounts/2fa/recovery-codes/": "302 404",
+    "platform: GET /accounts/2fa/recovery-codes/download/": "302 404",
+    "platform: GET /accounts/2fa/recovery-codes/generate/": "302 302",
+    "platform: GET /accounts/2fa/totp/activate/": "302 302",
+    "platform: GET /accounts/2fa/totp/deactivate/": "302 404",
+    "platform: GET /accounts/2fa/webauthn/": "302 200",
+    "platform: GET /accounts/2fa/webauthn/add/": "302 302",
+    "platform: GET /accounts/2fa/webauthn/keys/<int:pk>/edit/": "302 302",
+    "platform: GET /accounts/2fa/webauthn/keys/<int:pk>/remove/": "302 302",
+    "platform: GET /accounts/2fa/webauthn/reauthenticate/": "302 302",
+    "platform: GET /accounts/3rdparty/": "302 200",
+    "platform: GET /accounts/3rdparty/login/cancelled/": "200 200",
+    "platform: GET /accounts/3rdparty/login/error/": "401 401",
+    "platform: GET /accounts/3rdparty/signup/": "302 302",
     r"platform: GET /accounts/^confirm-email/(?P<key>[-:\w]+)/$": "404 404",
     "platform: GET /accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "404 404",
     "platform: GET /accounts/confirm-email/": "200 200",
@@ -448,28 +502,38 @@ MATRIX: dict[str, str] = {
     "platform: GET /accounts/login/": "200 302",
     "platform: GET /accounts/login/code/confirm/": "302 302",
     "platform: GET /accounts/logout/": "302 200",
+    "platform: GET /accounts/oidc/^(?P<provider_id>[^/]+)/login/": "404 404",
+    "platform: GET /accounts/oidc/^(?P<provider_id>[^/]+)/login/callback/": "404 404",
     "platform: GET /accounts/password/change/": "302 200",
     "platform: GET /accounts/password/reset/": "200 200",
     "platform: GET /accounts/password/reset/done/": "200 200",
     "platform: GET /accounts/password/reset/key/done/": "200 200",
     "platform: GET /accounts/password/set/": "302 302",
     "platform: GET /accounts/reauthenticate/": "302 200",
+    "platform: GET /accounts/sessions/": "302 200",
     "platform: GET /accounts/signup/": "200 302",
+    "platform: GET /accounts/social/connections/": "301 301",
+    "platform: GET /accounts/social/login/cancelled/": "301 301",
+    "platform: GET /accounts/social/login/error/": "301 301",
+    "platform: GET /accounts/social/signup/": "301 301",
     "platform: GET /api/docs/": "401 200",
     "platform: GET /api/schema/": "401 200",
     "platform: GET /api/v1/": "401 200",
     "platform: GET /api/v1/library-actions/": "401 200",
     "platform: GET /api/v1/library-actions/{uuid}/": "404 404",
+    "platform: GET /api/v1/tenant-sso/{slug}/": "401 404",
     "platform: GET /api/v1/tenants/": "401 200",
     "platform: GET /api/v1/tenants/{slug}/": "401 200",
     "platform: GET /i18n/setlang/": "302 302",
     "platform: GET /library/": "302 200",
     "platform: GET /library/<uuid:uuid>/": "302 404",
     "platform: GET /tenants/<slug:slug>/": "302 200",
+    "platform: GET /tenants/<slug:slug>/sso/": "302 200",
     "platform: GET /tenants/new/": "302 200",
     "platform: POST /api/v1/library-actions/{uuid}/hide/": "4xx",
     "platform: POST /api/v1/library-actions/{uuid}/restore/": "4xx",
     "platform: POST /api/v1/tenants/": "4xx",
+    "platform: PUT /api/v1/tenant-sso/{slug}/": "4xx",
 }
 # fmt: on
 
@@ -520,11 +584,11 @@ def _clients(alpha: World, beta: World, operator) -> dict[str, tuple[str, Client
         client = Client(HTTP_HOST=alpha.host, enforce_csrf_checks=True)
         if persona != "anonymous":
             with tenant_context(alpha.tenant):
-                client.force_login(alpha.users[persona])
+                sign_in(client, alpha.users[persona])
         clients[persona] = ("tenant", client)
     intruder = Client(HTTP_HOST=alpha.host, enforce_csrf_checks=True)
     with tenant_context(beta.tenant):
-        intruder.force_login(beta.users["municipal_admin"])
+        sign_in(intruder, beta.users["municipal_admin"])
     clients["beta_session"] = ("tenant", intruder)
     clients["platform:anonymous"] = (
         "platform",
@@ -532,7 +596,7 @@ def _clients(alpha: World, beta: World, operator) -> dict[str, tuple[str, Client
     )
     platform_operator = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
     with schema_context("public"):
-        platform_operator.force_login(operator)
+        sign_in(platform_operator, operator)
     clients["platform:operator"] = ("platform", platform_operator)
     tenant_session = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
     tenant_session.cookies = clients["municipal_admin"][1].cookies

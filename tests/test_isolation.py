@@ -61,6 +61,19 @@ TENANT_PAGES = [
     "/api/v1/library/",
     "/manage/audit/",
     "/manage/audit/export.csv",
+    # Security and privacy (issue 9). The personal-data export itself (/my-data/export.json,
+    # /api/v1/me/data/) reads every model of the privacy registry: its own isolation and query
+    # guards are in tests/privacy/test_export.py.
+    "/manage/people/",
+    "/manage/people/1/access/",
+    "/accounts/2fa/",
+    "/accounts/2fa/webauthn/",
+    "/accounts/sessions/",
+    "/accounts/3rdparty/",
+    "/my-data/",
+    "/manage/privacy/retention/",
+    "/manage/privacy/erase/",
+    "/api/v1/privacy/retention/",
     # The library's moderation lives on the platform host only: 404 here.
     "/library/",
     "/api/v1/library-actions/",
