@@ -12,6 +12,7 @@ api.router.register("tenant-sso", sso_api.TenantSsoViewSet, basename="tenant-sso
 
 urlpatterns = [
     path("", views.console_home, name="console-home"),
+    path("my-data.json", views.operator_data_download, name="console-my-data"),
     path("tenants/new/", views.tenant_onboard_view, name="console-tenant-onboard"),
     path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant-detail"),
     path("tenants/<slug:slug>/sso/", views.tenant_sso_view, name="console-tenant-sso"),

@@ -1,5 +1,6 @@
 """The operator console on the platform host."""
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -7,12 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from programmes.core.forms import apply_validation_error
+from programmes.privacy.services import personal_data_export
 from tenants import selectors, services, sso
 from tenants.forms import OnboardingForm
 from tenants.sso_forms import SsoForm
@@ -36,6 +41,21 @@ def console_home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "tenants/console_home.html", {"tenants": selectors.tenants_for_console()}
     )
+
+
+@operator_required
+@require_safe
+def operator_data_download(request: HttpRequest) -> HttpResponse:
+    """An operator's own data in the public schema, as tenant users get theirs at /my-data/
+    (the same registry and export, audited)."""
+    export = personal_data_export(actor=request.user)
+    response = HttpResponse(
+        json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    name = f"my-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @operator_required

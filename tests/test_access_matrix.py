@@ -529,6 +529,7 @@ MATRIX: dict[str, str] = {
     "platform: GET /library/<uuid:uuid>/": "302 404",
     "platform: GET /tenants/<slug:slug>/": "302 200",
     "platform: GET /tenants/<slug:slug>/sso/": "302 200",
+    "platform: GET /my-data.json": "302 200",
     "platform: GET /tenants/new/": "302 200",
     "platform: POST /api/v1/library-actions/{uuid}/hide/": "4xx",
     "platform: POST /api/v1/library-actions/{uuid}/restore/": "4xx",
