@@ -52,6 +52,8 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "tenants.library",
+    "tenants.reporting",
+    "tenants.support",
     *PEOPLE_APPS,
     "django.contrib.postgres",
     "django.contrib.staticfiles",
@@ -119,6 +121,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Operators and municipal staff must have signed in with MFA (or SSO); reads the session.
     "programmes.people.mfa.MFARequiredMiddleware",
+    # Support sessions (tenants/support) end with their grant; no query for other sessions.
+    "tenants.support.middleware.SupportSessionMiddleware",
 ]
 
 TEMPLATES = [
@@ -456,6 +460,12 @@ CELERY_BEAT_SCHEDULE["hourly-send_due_announcements"] = {
     "task": "tenants.tasks.fan_out",
     "schedule": crontab(minute=5),
     "args": ("programmes.communication.tasks.send_due_announcements",),
+}
+# The operators' figures (tenants/reporting): every ready tenant, suspended ones included, so
+# not through fan_out; the task queues one refresh per tenant, bound to its schema.
+CELERY_BEAT_SCHEDULE["hourly-refresh_rollups"] = {
+    "task": "tenants.reporting.tasks.refresh_rollups",
+    "schedule": crontab(minute=15),
 }
 
 # --- Security

@@ -29,6 +29,7 @@ from programmes.people import api as people_api
 from programmes.people import views as people_views
 from programmes.symbols import api as symbols_api
 from programmes.widget import api as widget_api
+from tenants import branding
 
 api_v1 = DefaultRouter()
 api_v1.register("programme", configuration_api.ProgrammeViewSet, basename="programme")
@@ -90,6 +91,8 @@ urlpatterns = [
     path("", include("programmes.widget.urls")),
     path("", include("programmes.actions.urls")),
     path("", include("programmes.privacy.urls")),
+    # Support access (support/enter/<token>/, manage/support-access/…): before manage/.
+    path("", include("tenants.support.urls_tenant")),
     path("manage/audit/", include(audit_urls.audit_urlpatterns)),
     path("manage/people/", include("programmes.people.urls")),
     path("manage/", include("programmes.configuration.urls")),
@@ -119,6 +122,8 @@ urlpatterns = [
     path("my-partnership/commitment.pdf", partner_documents.my_commitment, name="my-commitment"),
     path("my-partnership/follow-up/", followup_views.my_follow_up, name="my-follow-up"),
     path("partner-logos/<int:pk>/", partner_views.partner_logo, name="partner-logo"),
+    path("branding.css", branding.branding_css, name="branding-css"),
+    path("branding/logo/", branding.branding_logo, name="branding-logo"),
     path("accounts/", include("allauth.urls")),
     path(
         "invitations/<str:token>/",

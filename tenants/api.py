@@ -1,11 +1,14 @@
-"""The operator API on the platform host: list and onboard tenants."""
+"""The operator API on the platform host: list and onboard tenants, change their languages,
+web addresses and branding."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,8 +44,17 @@ class TenantSerializer(serializers.ModelSerializer):
             "ready",
             "domains",
             "created_at",
+            "brand_colour",
+            "sender_name",
+            "reply_to",
+            "has_logo",
         ]
         read_only_fields = fields
+
+    has_logo = serializers.SerializerMethodField()
+
+    def get_has_logo(self, tenant: Tenant) -> bool:
+        return bool(tenant.brand_logo)
 
 
 class OnboardingSerializer(serializers.Serializer):
@@ -60,6 +72,35 @@ class OnboardingSerializer(serializers.Serializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["preset"].choices = preset_names()
+
+
+class TenantStatusChangeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+LANGUAGE_FIELDS = ("primary_language", "other_languages")
+BRANDING_FIELDS = ("brand_colour", "sender_name", "reply_to")
+
+
+class TenantSettingsSerializer(serializers.Serializer):
+    """A tenant's languages and branding (the logo is uploaded in the console); fields left
+    out keep their value. tenants/services.py checks them."""
+
+    primary_language = serializers.ChoiceField(choices=Language.choices, required=False)
+    other_languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices), required=False
+    )
+    brand_colour = serializers.CharField(max_length=7, required=False, allow_blank=True)
+    sender_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    reply_to = serializers.CharField(max_length=254, required=False, allow_blank=True)
+
+
+class TenantDomainSerializer(serializers.Serializer):
+    domain = serializers.CharField(max_length=253)
+
+
+class DomainRefusalSerializer(serializers.Serializer):
+    domain = serializers.ListField(child=serializers.CharField())
 
 
 class TenantViewSet(
@@ -92,6 +133,98 @@ class TenantViewSet(
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
         return Response(TenantSerializer(tenant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TenantStatusChangeSerializer, responses=TenantSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, slug: str | None = None) -> Response:
+        """Stop serving the tenant (its hosts show a notice; nothing is deleted)."""
+        return self._change_status(request, services.tenant_suspend)
+
+    @extend_schema(request=TenantStatusChangeSerializer, responses=TenantSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request: Request, slug: str | None = None) -> Response:
+        """Serve a suspended tenant again."""
+        return self._change_status(request, services.tenant_reactivate)
+
+    @extend_schema(request=TenantSettingsSerializer, responses=TenantSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change the tenant's languages and branding (both or nothing)."""
+        tenant = self.get_object()
+        serializer = TenantSettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            with transaction.atomic():
+                if data.keys() & set(LANGUAGE_FIELDS):
+                    tenant = services.tenant_languages_update(
+                        actor=request.user,
+                        tenant=tenant,
+                        primary=data.get("primary_language", tenant.primary_language),
+                        others=data.get("other_languages", tenant.other_languages),
+                    )
+                if data.keys() & set(BRANDING_FIELDS):
+                    tenant = services.tenant_branding_update(
+                        actor=request.user,
+                        tenant=tenant,
+                        **{name: data.get(name, getattr(tenant, name)) for name in BRANDING_FIELDS},
+                    )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        # The services forgot the cached routing inside this transaction: once more after it.
+        selectors.forget_tenant_hosts(tenant)
+        return Response(TenantSerializer(self._fresh(tenant)).data)
+
+    @extend_schema(request=TenantDomainSerializer, responses={201: TenantSerializer})
+    @action(detail=True, methods=["post"], url_path="domains")
+    def domains(self, request: Request, slug: str | None = None) -> Response:
+        """Route another host name to the tenant."""
+        tenant = self.get_object()
+        serializer = TenantDomainSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.tenant_domain_add(
+                actor=request.user, tenant=tenant, domain=serializer.validated_data["domain"]
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(TenantSerializer(self._fresh(tenant)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: TenantSerializer,
+            400: OpenApiResponse(
+                response=DomainRefusalSerializer,
+                description="Not an address of this tenant, or its own platform address.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["delete"], url_path=r"domains/(?P<domain>[a-zA-Z0-9.-]+)")
+    def domain_remove(
+        self, request: Request, slug: str | None = None, domain: str = ""
+    ) -> Response:
+        """Stop routing a host name to the tenant (never its own <slug>.<platform domain>)."""
+        tenant = self.get_object()
+        try:
+            services.tenant_domain_remove(actor=request.user, tenant=tenant, domain=domain)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(TenantSerializer(self._fresh(tenant)).data)
+
+    def _fresh(self, tenant: Tenant) -> Tenant:
+        return self.get_queryset().get(pk=tenant.pk)
+
+    def _change_status(self, request: Request, service: Any) -> Response:
+        tenant = self.get_object()
+        serializer = TenantStatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            tenant = service(
+                actor=request.user, tenant=tenant, reason=serializer.validated_data["reason"]
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(TenantSerializer(tenant).data)
 
 
 router = DefaultRouter()

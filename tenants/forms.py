@@ -28,3 +28,14 @@ class OnboardingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["preset"].choices = [(name, name) for name in preset_names()]
         self.fields["preset"].initial = "neutral"
+
+
+class TenantStatusForm(forms.Form):
+    """Suspending or reactivating a tenant: the reason goes into both audit trails."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the platform's audit log and in the tenant's own."),
+    )

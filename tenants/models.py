@@ -1,5 +1,7 @@
 """Public schema: the tenants and the host names that route to them."""
 
+import hashlib
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
@@ -32,6 +34,10 @@ RESERVED_SLUGS = frozenset(
 slug_validator = RegexValidator(
     SLUG_PATTERN,
     _("Use 2 to 40 lower-case letters (a–z) and digits, starting with a letter."),
+)
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+colour_validator = RegexValidator(
+    COLOUR_PATTERN, _("Give the colour as # and six hexadecimal digits, e.g. #0B5D3B.")
 )
 
 
@@ -98,6 +104,18 @@ class Tenant(TenantMixin):
     # False until onboarding has finished every step; routing refuses a tenant not ready.
     ready = models.BooleanField(_("ready"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Branding, set by operators (tenants.services.tenant_branding_update). The logo is stored
+    # in the tenant's own media folder (saved inside its schema's context), so the tenant's
+    # export and deletion take it with them; it is served by tenants.branding on its hosts.
+    brand_logo = models.FileField(_("logo"), upload_to="branding/", blank=True)
+    # Empty: the platform's colours. Must carry white text at WCAG AA contrast (4.5:1).
+    brand_colour = models.CharField(
+        _("brand colour"), max_length=7, blank=True, validators=[colour_validator]
+    )
+    # The From name of the tenant's e-mails (empty: its name). The From address stays the
+    # platform's (SPF/DKIM); replies go to ``reply_to`` when set.
+    sender_name = models.CharField(_("e-mail sender name"), max_length=100, blank=True)
+    reply_to = models.EmailField(_("reply-to address"), blank=True)
 
     auto_create_schema = True
     auto_drop_schema = True
@@ -123,6 +141,17 @@ class Tenant(TenantMixin):
     @property
     def is_serving(self) -> bool:
         return self.ready and self.status == Status.ACTIVE
+
+    @property
+    def email_sender_name(self) -> str:
+        return self.sender_name or self.name
+
+    @property
+    def branding_version(self) -> str:
+        """Changes whenever the branding does: the query string of /branding.css, so
+        browsers may keep it for long and still get a new one at once."""
+        seed = f"{self.brand_colour}|{self.brand_logo.name if self.brand_logo else ''}"
+        return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
 class Domain(DomainMixin):

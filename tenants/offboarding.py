@@ -755,6 +755,24 @@ def _latest_migrations() -> dict[str, str]:
     return dict(sorted(loader.graph.leaf_nodes()))
 
 
+# The Tenant fields a restored copy takes over from the export (status, readiness and its
+# host are the drill's own). Exports older than a field leave it at its default.
+RESTORED_FIELDS = (
+    "name",
+    "kind",
+    "country",
+    "primary_language",
+    "other_languages",
+    "currency",
+    "locale",
+    "time_zone",
+    "brand_logo",
+    "brand_colour",
+    "sender_name",
+    "reply_to",
+)
+
+
 def tenant_restore(*, actor: Any, export: Path, slug: str, activate: bool = False) -> RestoreResult:
     """Restore an export as a new tenant ``slug`` and compare its row counts and files with
     the manifest. The copy is suspended unless ``activate``: a serving copy would get the
@@ -769,19 +787,7 @@ def tenant_restore(*, actor: Any, export: Path, slug: str, activate: bool = Fals
         with transaction.atomic():
             tenant = Tenant(
                 schema_name=slug,
-                **{
-                    name: exported[name]
-                    for name in (
-                        "name",
-                        "kind",
-                        "country",
-                        "primary_language",
-                        "other_languages",
-                        "currency",
-                        "locale",
-                        "time_zone",
-                    )
-                },
+                **{name: exported[name] for name in RESTORED_FIELDS if name in exported},
                 status=Status.ACTIVE if activate else Status.SUSPENDED,
                 ready=True,
             )

@@ -1,24 +1,31 @@
-"""Changes to the public schema: onboarding a tenant.
+"""Changes to the public schema: onboarding, suspending and reactivating a tenant, and its
+languages, web addresses and branding.
 
 One service behind the ``onboard_tenant`` command, the operator console and the operator API.
 """
 
 import logging
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import tenant_context
+from django_tenants.utils import schema_context, tenant_context
 
 from programmes.configuration.preset_services import preset_apply
 from programmes.configuration.presets import preset_names
 from programmes.core.audit import audit_record
+from programmes.core.i18n import format_number, language_name
+from programmes.core.uploads import CheckedFile, check_image, safe_name
 from programmes.people.models import Role
 from programmes.people.services import invitation_create
 from tenants.models import (
@@ -28,7 +35,9 @@ from tenants.models import (
     Domain,
     Kind,
     Language,
+    Status,
     Tenant,
+    colour_validator,
     slug_validator,
 )
 from tenants.selectors import forget_host, forget_tenant_hosts, primary_host
@@ -180,3 +189,341 @@ def tenant_onboard(*, actor: Any, request: OnboardingRequest) -> Tenant:
         raise
     forget_tenant_hosts(tenant)
     return tenant
+
+
+# A suspended tenant keeps everything; its hosts answer with a notice (the routing
+# middleware serves only `is_serving` tenants) and the worker's fan-out skips it.
+_STATUS_CHANGES = {
+    # action: (allowed from, to, audit action)
+    "suspend": (Status.ACTIVE, Status.SUSPENDED, "tenant.suspended"),
+    "reactivate": (Status.SUSPENDED, Status.ACTIVE, "tenant.reactivated"),
+}
+
+
+def _tenant_status_change(*, actor: Any, tenant: Tenant, reason: str, change: str) -> Tenant:
+    allowed_from, to, action = _STATUS_CHANGES[change]
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why.")]})
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if tenant.status != allowed_from:
+            raise ValidationError(
+                {
+                    "status": [
+                        _("The tenant is %(status)s.") % {"status": tenant.get_status_display()}
+                    ]
+                }
+            )
+        tenant.status = to
+        tenant.save(update_fields=["status"])
+        audit_record(actor=actor, action=action, target=tenant, reason=reason)
+        # The tenant's own trail says it too: its admins see who stopped the site and why.
+        with tenant_context(tenant):
+            audit_record(
+                actor=None,
+                actor_label=f"operator {getattr(actor, 'email', '')}".strip(),
+                action=action,
+                reason=reason,
+            )
+    forget_tenant_hosts(tenant)
+    return tenant
+
+
+def tenant_suspend(*, actor: Any, tenant: Tenant, reason: str) -> Tenant:
+    """Stop serving a tenant: its hosts show a notice, its scheduled work stops; nothing is
+    deleted. Audited in the public schema and in the tenant's own."""
+    return _tenant_status_change(actor=actor, tenant=tenant, reason=reason, change="suspend")
+
+
+def tenant_reactivate(*, actor: Any, tenant: Tenant, reason: str) -> Tenant:
+    """Serve a suspended tenant again, as it was."""
+    return _tenant_status_change(actor=actor, tenant=tenant, reason=reason, change="reactivate")
+
+
+# --- Languages, web addresses and branding (the operator's tenant settings) -------------
+
+# WCAG 2.1 AA for normal text: the brand colour carries white text (header, buttons) and is
+# the colour of links on white, so both need this contrast.
+MIN_CONTRAST = 4.5
+# One label of a host name (RFC 1123): letters, digits and hyphens, not at either end.
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _forget_routing(tenant: Tenant, removed_or_added: str = "") -> None:
+    """Drop the cached host lookups (kept under the public schema's cache prefix, whatever
+    schema the caller is in), so routing follows the change at once."""
+    with schema_context("public"):
+        forget_tenant_hosts(tenant)
+        if removed_or_added:
+            forget_host(removed_or_added)
+
+
+def _audit_both(*, actor: Any, tenant: Tenant, action: str, data: dict[str, Any]) -> None:
+    """Record a change in the platform's trail and in the tenant's own, whose admins see
+    which operator changed their site's languages, addresses or branding."""
+    with schema_context("public"):  # whatever schema the caller is in
+        audit_record(actor=actor, action=action, target=tenant, data=data)
+    with tenant_context(tenant):
+        audit_record(
+            actor=None,
+            actor_label=f"operator {getattr(actor, 'email', '')}".strip(),
+            action=action,
+            data=data,
+        )
+
+
+def tenant_languages_update(
+    *, actor: Any, tenant: Tenant, primary: str, others: Sequence[str]
+) -> Tenant:
+    """Set the tenant's primary language and the others it offers. The primary language must
+    be one the platform offers. The current primary language cannot be dropped in the same
+    change that replaces it: content typed only in it would lose its fallback unseen, so it
+    is kept as another language first and removed in a later, deliberate step."""
+    offered = [code for code, _name in settings.LANGUAGES]
+    errors: dict[str, list[str]] = {}
+    if primary not in offered:
+        errors["primary_language"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(offered)}
+        ]
+    others = [code for code in dict.fromkeys(others) if code]
+    unknown = [code for code in others if code not in offered]
+    if unknown:
+        errors["other_languages"] = [
+            _("Unknown languages: %(codes)s. Choose from: %(choices)s.")
+            % {"codes": ", ".join(unknown), "choices": ", ".join(offered)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    others = [code for code in others if code != primary]
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        current = tenant.primary_language
+        if current != primary and current not in others:
+            raise ValidationError(
+                {
+                    "other_languages": [
+                        _(
+                            "%(language)s is the primary language now and cannot be removed "
+                            "in the same step: keep it among the other languages, save, and "
+                            "remove it afterwards."
+                        )
+                        % {"language": language_name(current)}
+                    ]
+                }
+            )
+        before = tenant.languages
+        if primary != current:
+            # Numbers and dates of the primary language follow it, as at onboarding.
+            tenant.locale = _locale_for(primary, tenant.country, fallback=tenant.locale)
+        tenant.primary_language = primary
+        tenant.other_languages = others
+        tenant.save(update_fields=["primary_language", "other_languages", "locale"])
+        _audit_both(
+            actor=actor,
+            tenant=tenant,
+            action="tenant.languages_updated",
+            data={"before": before, "after": tenant.languages, "locale": tenant.locale},
+        )
+    _forget_routing(tenant)
+    return tenant
+
+
+def _locale_for(language: str, country: str, *, fallback: str) -> str:
+    candidate = f"{language}_{country}"
+    try:
+        Locale.parse(candidate)
+    except (UnknownLocaleError, ValueError):
+        return fallback
+    return candidate
+
+
+def _host_refused(message: str) -> ValidationError:
+    return ValidationError({"domain": [message]})
+
+
+def normalised_host(domain: str) -> str:
+    """A host name as routing compares it: trimmed, lower-case, without a final dot,
+    international names in their ASCII (punycode) form."""
+    host = domain.strip().lower().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def tenant_domain_add(*, actor: Any, tenant: Tenant, domain: str) -> Domain:
+    """Route another host name to the tenant, e.g. klima.aarhus.dk. Refused: anything but a
+    plain host name, the platform's host, other names under the platform's domain (those
+    are the platform's to give: only ``<slug>.<PLATFORM_DOMAIN>``), and a name already in use.
+    Routing follows at once (the cached "unknown host" answer is forgotten); the host must
+    also be in ALLOWED_HOSTS, point at the platform (DNS) and have a certificate."""
+    host = normalised_host(domain)
+    platform = settings.PLATFORM_DOMAIN
+    if host == platform:
+        raise _host_refused(_("That is the platform's own address."))
+    labels = host.split(".")
+    if (
+        len(host) > 253
+        or len(labels) < 2
+        or not all(HOST_LABEL.fullmatch(label) for label in labels)
+        or labels[-1].isdigit()
+    ):
+        raise _host_refused(
+            _("Enter a host name such as klima.example.dk, without https://, path or port.")
+        )
+    own = primary_host(tenant)
+    if host.endswith(f".{platform}") and host != own:
+        raise _host_refused(
+            _("Addresses under %(platform)s are given by the platform: only %(own)s.")
+            % {"platform": platform, "own": own}
+        )
+    in_use = _("The address %(host)s is already in use.") % {"host": host}
+    if Domain.objects.filter(domain=host).exists():
+        raise _host_refused(in_use)
+    try:
+        with transaction.atomic():
+            created = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
+            _audit_both(
+                actor=actor, tenant=tenant, action="tenant.domain_added", data={"domain": host}
+            )
+    except IntegrityError:
+        raise _host_refused(in_use) from None  # added by someone else meanwhile
+    _forget_routing(tenant, host)
+    return created
+
+
+def tenant_domain_remove(*, actor: Any, tenant: Tenant, domain: str) -> None:
+    """Stop routing a host name to the tenant. Its own ``<slug>.<PLATFORM_DOMAIN>`` stays:
+    links in e-mails, the widget and the SSO callback are built on it."""
+    host = normalised_host(domain)
+    if host == primary_host(tenant):
+        raise _host_refused(
+            _("%(host)s is the tenant's own address on the platform and cannot be removed.")
+            % {"host": host}
+        )
+    with transaction.atomic():
+        deleted, _rows = Domain.objects.filter(tenant=tenant, domain=host).delete()
+        if not deleted:
+            raise _host_refused(_("%(host)s is not an address of this tenant.") % {"host": host})
+        _audit_both(
+            actor=actor, tenant=tenant, action="tenant.domain_removed", data={"domain": host}
+        )
+    _forget_routing(tenant, host)
+
+
+def _relative_luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[index : index + 2]) for index in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG 2.1 contrast ratio of white on ``colour`` (#RRGGBB), from 1 to 21."""
+    return 1.05 / (_relative_luminance(colour) + 0.05)
+
+
+def _validated_branding(
+    *, brand_colour: str, sender_name: str, reply_to: str, logo: IO[bytes] | None
+) -> tuple[dict[str, str], CheckedFile | None]:
+    errors: dict[str, list[str]] = {}
+    colour = brand_colour.strip().upper()
+    if colour:
+        try:
+            colour_validator(colour)
+        except ValidationError as error:
+            errors["brand_colour"] = [str(message) for message in error.messages]
+        else:
+            ratio = contrast_with_white(colour)
+            if ratio < MIN_CONTRAST:
+                # Rounded down: a colour refused at 4.496 must not read "4.50:1".
+                shown = format_number(math.floor(ratio * 100) / 100, decimals=2)
+                errors["brand_colour"] = [
+                    _(
+                        "White text on %(colour)s has a contrast ratio of %(ratio)s:1; at least "
+                        "4.5:1 is needed (WCAG AA). Choose a darker colour."
+                    )
+                    % {"colour": colour, "ratio": shown}
+                ]
+    name = sender_name.strip()
+    if any(ord(character) < 32 or ord(character) == 127 for character in name):
+        errors["sender_name"] = [_("The sender name must be a single line of text.")]
+    elif len(name) > 100:
+        errors["sender_name"] = [_("The sender name can have at most 100 characters.")]
+    address = reply_to.strip()
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors["reply_to"] = [_("Enter a valid e-mail address.")]
+    checked = None
+    if logo is not None:
+        try:
+            checked = check_image(logo)
+        except ValidationError as error:
+            errors["brand_logo"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return {"brand_colour": colour, "sender_name": name, "reply_to": address}, checked
+
+
+def tenant_branding_update(
+    *,
+    actor: Any,
+    tenant: Tenant,
+    brand_colour: str,
+    sender_name: str,
+    reply_to: str,
+    logo: IO[bytes] | None = None,
+    remove_logo: bool = False,
+) -> Tenant:
+    """Set the tenant's logo (PNG or safe SVG, checked by content), brand colour (white text
+    on it at WCAG AA contrast), and the sender name and reply-to address of its e-mails.
+    Empty values return to the platform's defaults. The logo is stored in the tenant's own
+    media folder; the one it replaces is deleted once the change is committed."""
+    values, checked = _validated_branding(
+        brand_colour=brand_colour, sender_name=sender_name, reply_to=reply_to, logo=logo
+    )
+    new_logo = ""
+    try:
+        with transaction.atomic():
+            tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+            old_logo = tenant.brand_logo.name
+            for name, value in values.items():
+                setattr(tenant, name, value)
+            logo_change = "kept"
+            if checked is not None:
+                with tenant_context(tenant):
+                    tenant.brand_logo.save(
+                        safe_name("logo", checked), ContentFile(checked.content), save=False
+                    )
+                new_logo = tenant.brand_logo.name
+                logo_change = "uploaded"
+            elif remove_logo and old_logo:
+                tenant.brand_logo = ""
+                logo_change = "removed"
+            tenant.save(update_fields=[*values, "brand_logo"])
+            if old_logo and logo_change != "kept":
+                locked = tenant
+                transaction.on_commit(lambda: _delete_tenant_file(locked, old_logo))
+            _audit_both(
+                actor=actor,
+                tenant=tenant,
+                action="tenant.branding_updated",
+                data={**values, "logo": logo_change},
+            )
+    except BaseException:
+        if new_logo:  # written before the failure: no file without its row
+            _delete_tenant_file(tenant, new_logo)
+        raise
+    _forget_routing(tenant)
+    return tenant
+
+
+def _delete_tenant_file(tenant: Tenant, name: str) -> None:
+    # The storage resolves names in the active schema's folder.
+    with tenant_context(tenant):
+        default_storage.delete(name)

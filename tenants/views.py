@@ -8,18 +8,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from programmes.core.forms import apply_validation_error
 from programmes.privacy.services import personal_data_export
 from tenants import selectors, services, sso
-from tenants.forms import OnboardingForm
+from tenants.forms import OnboardingForm, TenantStatusForm
+from tenants.models import Status
+from tenants.reporting import selectors as reporting_selectors
 from tenants.sso_forms import SsoForm
 
 
@@ -36,10 +40,24 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
+# Rows of the console's tenant list a page (rendering 1,100 rows would take over a second).
+CONSOLE_PAGE_SIZE = 50
+
+
 @operator_required
 def console_home(request: HttpRequest) -> HttpResponse:
+    """Every tenant with its figures and health from the rollup, a page at a time (a count
+    and one query, whatever the number of tenants: no tenant schema is visited)."""
+    order = request.GET.get("sort", "")
+    if order not in reporting_selectors.CONSOLE_ORDERS:
+        order = reporting_selectors.DEFAULT_ORDER
+    page = Paginator(reporting_selectors.tenants_with_rollups(order), CONSOLE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
-        request, "tenants/console_home.html", {"tenants": selectors.tenants_for_console()}
+        request,
+        "tenants/console_home.html",
+        {"tenants": page.object_list, "page": page, "order": order},
     )
 
 
@@ -58,12 +76,49 @@ def operator_data_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@operator_required
-def tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def _tenant_or_404(slug: str) -> Any:
     tenant = selectors.tenant_by_slug(slug)
     if tenant is None:
         raise Http404
-    return render(request, "tenants/tenant_detail.html", {"shown_tenant": tenant})
+    return tenant
+
+
+def _render_detail(request: HttpRequest, tenant: Any, form: TenantStatusForm) -> HttpResponse:
+    return render(
+        request,
+        "tenants/tenant_detail.html",
+        {"shown_tenant": tenant, "status_form": form, "Status": Status},
+        status=400 if form.errors else 200,
+    )
+
+
+@operator_required
+def tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _render_detail(request, _tenant_or_404(slug), TenantStatusForm())
+
+
+STATUS_CHANGES = {
+    "suspend": (services.tenant_suspend, gettext_lazy("The tenant is suspended.")),
+    "reactivate": (services.tenant_reactivate, gettext_lazy("The tenant is active again.")),
+}
+
+
+@operator_required
+@require_POST
+def tenant_status_view(request: HttpRequest, slug: str, change: str) -> HttpResponse:
+    """Suspend or reactivate (POST with a reason, from the tenant's page)."""
+    tenant = _tenant_or_404(slug)
+    service, done = STATUS_CHANGES[change]
+    form = TenantStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, tenant=tenant, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("console-tenant-detail", slug=tenant.slug)
+    return _render_detail(request, tenant, form)
 
 
 @operator_required

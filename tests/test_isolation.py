@@ -74,6 +74,12 @@ TENANT_PAGES = [
     "/manage/privacy/retention/",
     "/manage/privacy/erase/",
     "/api/v1/privacy/retention/",
+    # Operations (issue 10): branding, support access.
+    "/branding.css",
+    "/branding/logo/",
+    "/manage/support-access/",
+    "/manage/support-access/1/end/",
+    "/support/enter/not-a-token/",
     # The library's moderation lives on the platform host only: 404 here.
     "/library/",
     "/api/v1/library-actions/",

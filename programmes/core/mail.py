@@ -1,4 +1,9 @@
-"""Every e-mail the platform sends: in the recipient's language, from the tenant's name."""
+"""Every e-mail the platform sends: in the recipient's language, from the tenant's name.
+
+The From address is always the platform's (DEFAULT_FROM_EMAIL): only the platform's domain
+has the SPF and DKIM records that let the e-mail through, and a municipality's address in
+From would fail DMARC. The tenant's sender name is shown with it, and replies go to the
+tenant's own address (Reply-To) when its operators set one."""
 
 from collections.abc import Mapping, Sequence
 from email.utils import formataddr
@@ -15,7 +20,13 @@ from programmes.core.i18n import current_tenant
 
 def sender_address() -> str:
     tenant = current_tenant()
-    return formataddr((tenant.name if tenant else "Klimapartner", settings.DEFAULT_FROM_EMAIL))
+    name = tenant.email_sender_name if tenant else "Klimapartner"
+    return formataddr((name, settings.DEFAULT_FROM_EMAIL))
+
+
+def reply_to_addresses() -> list[str]:
+    tenant = current_tenant()
+    return [tenant.reply_to] if tenant is not None and tenant.reply_to else []
 
 
 # An attachment: file name, content, MIME type.
@@ -43,6 +54,7 @@ def send_localised_mail(
         body=body,
         from_email=sender_address(),
         to=[to],
+        reply_to=reply_to_addresses(),
         headers={"Content-Language": language, **(headers or {})},
         attachments=list(attachments),
     ).send()

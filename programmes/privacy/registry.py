@@ -77,7 +77,12 @@ def _anonymous_link(link: str, **more: Any) -> dict[str, Any]:
 
 REGISTRY: dict[str, Personal | Excluded] = {
     # --- Platform (public schema) -------------------------------------------------------
-    "tenants.tenant": Excluded("a municipality, not a person"),
+    "tenants.tenant": Personal(
+        export=("name", "reply_to"),
+        by_email=("reply_to",),
+        erase={"reply_to": {"reply_to": ""}},
+        why="a municipality, not a person; its reply-to address may be a person's",
+    ),
     "tenants.domain": Excluded(NO_PERSONAL_DATA),
     "tenants.tenantdeletion": Personal(
         export=("slug", "name", "deleted_at"),
@@ -85,8 +90,27 @@ REGISTRY: dict[str, Personal | Excluded] = {
         erase={"deleted_by": {"deleted_by": PSEUDONYM}},
         why="the record of an offboarded municipality names the operator who deleted it",
     ),
+    "reporting.tenantrollup": Excluded(
+        "figures counted over a municipality's programme: no one's personal data"
+    ),
     "library.libraryaction": Excluded(
         "shared climate actions; the contributor is a municipality, not a person"
+    ),
+    "support.supportgrant": Personal(
+        export=(
+            "tenant__name",
+            "reason",
+            "created_at",
+            "expires_at",
+            "entered_at",
+            "ended_at",
+            "ended_by",
+            "end_reason",
+        ),
+        by_user=("operator",),
+        # The grant stays (the municipality's record of who came in); the name goes.
+        erase={"operator": {"operator_label": PSEUDONYM}},
+        why="an operator's time-limited support access to a municipality: when and why",
     ),
     # --- Django and third-party ----------------------------------------------------------
     "contenttypes.contenttype": Excluded(NO_PERSONAL_DATA),

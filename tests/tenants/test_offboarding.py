@@ -102,6 +102,7 @@ def drill(
                 admin_email=f"first-admin@{SOURCE}.example",
             ),
         )
+        Tenant.objects.filter(pk=tenant.pk).update(brand_colour="#1d4f2a", sender_name="Klima OFFB")
         with tenant_context(tenant):
             Partner.objects.create(
                 name=f"{MARKER} partner",
@@ -262,6 +263,7 @@ def test_the_restore_drill_matches_every_count_and_file_and_the_copy_answers(
     assert result.migrations_behind == []
     copy = _tenant(COPY)
     assert (copy.name, copy.country, copy.status) == (f"{MARKER} Kommune", "DK", Status.ACTIVE)
+    assert (copy.brand_colour, copy.sender_name) == ("#1d4f2a", "Klima OFFB")
     assert list(copy.domains.values_list("domain", flat=True)) == [f"{COPY}.localhost"]
     with tenant_context(copy):
         assert Partner.objects.get().name == f"{MARKER} partner"
