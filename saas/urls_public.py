@@ -31,6 +31,21 @@ urlpatterns = [
         name="console-tenant-reactivate",
     ),
     path("tenants/<slug:slug>/sso/", views.tenant_sso_view, name="console-tenant-sso"),
+    path(
+        "tenants/<slug:slug>/onboarding/",
+        views.tenant_onboarding_progress,
+        name="console-tenant-onboarding",
+    ),
+    path(
+        "tenants/<slug:slug>/onboarding/retry/",
+        views.tenant_onboarding_retry_view,
+        name="console-tenant-onboarding-retry",
+    ),
+    path(
+        "tenants/<slug:slug>/onboarding/discard/",
+        views.tenant_onboarding_discard_view,
+        name="console-tenant-onboarding-discard",
+    ),
     # Support access to a tenant (tenants/support/: tenants/<slug>/support/…).
     path("", include("tenants.support.urls_public")),
     path(

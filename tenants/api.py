@@ -6,7 +6,9 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -15,8 +17,10 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from programmes.configuration.presets import preset_names
+from programmes.core.tasks import enqueue_after_commit
 from tenants import selectors, services
-from tenants.models import Country, Kind, Language, Tenant
+from tenants.models import Country, Kind, Language, Onboarding, Tenant
+from tenants.tasks import provision_tenant
 
 
 class IsOperator(permissions.BasePermission):
@@ -24,9 +28,29 @@ class IsOperator(permissions.BasePermission):
         return bool(request.user.is_authenticated and request.user.is_operator)
 
 
+class OnboardingProgressSerializer(serializers.ModelSerializer):
+    """How far a tenant's onboarding has come (``ready``: done; ``failed``: see ``error``)."""
+
+    class Meta:
+        model = Onboarding
+        fields = [
+            "step",
+            "attempts",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "schema_method",
+            "schema_seconds",
+            "error",
+        ]
+        read_only_fields = fields
+
+
 class TenantSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(read_only=True)
     domains = serializers.SlugRelatedField(many=True, read_only=True, slug_field="domain")
+    # Null for tenants made before onboarding was recorded.
+    onboarding = serializers.SerializerMethodField()
 
     class Meta:
         model = Tenant
@@ -48,10 +72,16 @@ class TenantSerializer(serializers.ModelSerializer):
             "sender_name",
             "reply_to",
             "has_logo",
+            "onboarding",
         ]
         read_only_fields = fields
 
     has_logo = serializers.SerializerMethodField()
+
+    @extend_schema_field(OnboardingProgressSerializer(allow_null=True))
+    def get_onboarding(self, tenant: Tenant) -> dict[str, Any] | None:
+        onboarding = getattr(tenant, "onboarding", None)
+        return OnboardingProgressSerializer(onboarding).data if onboarding else None
 
     def get_has_logo(self, tenant: Tenant) -> bool:
         return bool(tenant.brand_logo)
@@ -109,7 +139,9 @@ class TenantViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Tenants of the platform. POST onboards one (same service as `onboard_tenant`)."""
+    """Tenants of the platform. POST requests one (as the console does) and answers 202 at
+    once: the worker provisions it; poll the tenant until `onboarding.step` is `ready` (or
+    `failed`, then `retry-onboarding`)."""
 
     permission_classes = [IsOperator]
     lookup_field = "schema_name"
@@ -121,18 +153,36 @@ class TenantViewSet(
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return OnboardingSerializer if self.action == "create" else TenantSerializer
 
-    @extend_schema(request=OnboardingSerializer, responses={201: TenantSerializer})
+    @extend_schema(request=OnboardingSerializer, responses={202: TenantSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = OnboardingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            tenant = services.tenant_onboard(
-                actor=request.user,
-                request=services.OnboardingRequest(**serializer.validated_data),
-            )
+            with transaction.atomic():
+                tenant = services.tenant_onboarding_request(
+                    actor=request.user,
+                    request=services.OnboardingRequest(**serializer.validated_data),
+                )
+                enqueue_after_commit(provision_tenant, tenant.pk)
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
-        return Response(TenantSerializer(tenant).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TenantSerializer(self._fresh(tenant)).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("tenant-detail", kwargs={"slug": tenant.slug})},
+        )
+
+    @extend_schema(request=None, responses=TenantSerializer)
+    @action(detail=True, methods=["post"], url_path="retry-onboarding")
+    def retry_onboarding(self, request: Request, slug: str | None = None) -> Response:
+        """Queue a failed onboarding again (after its cause is fixed)."""
+        tenant = self.get_object()
+        try:
+            services.tenant_onboarding_retry(actor=request.user, tenant=tenant)
+        except (DjangoValidationError, Onboarding.DoesNotExist) as error:
+            messages = getattr(error, "message_dict", {"step": [_("Nothing to try again.")]})
+            raise ValidationError(messages) from None
+        return Response(TenantSerializer(self._fresh(tenant)).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=TenantStatusChangeSerializer, responses=TenantSerializer)
     @action(detail=True, methods=["post"])

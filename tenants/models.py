@@ -1,7 +1,9 @@
-"""Public schema: the tenants and the host names that route to them."""
+"""Public schema: the tenants, the host names that route to them, their onboarding and the
+schema blueprint new tenants are made from."""
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
@@ -146,6 +148,20 @@ class Tenant(TenantMixin):
     def email_sender_name(self) -> str:
         return self.sender_name or self.name
 
+    def create_schema(
+        self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1
+    ) -> bool:
+        """Make the schema from the blueprint of the current migrations (tenants.provisioning)
+        instead of running every migration; how it was made is kept in ``schema_method``."""
+        from tenants import provisioning  # provisioning uses these models
+
+        if not sync_schema:
+            return bool(super().create_schema(check_if_exists, sync_schema, verbosity))
+        if check_if_exists and provisioning.schema_exists(self.schema_name):
+            return False
+        self.schema_method = provisioning.schema_create(self.schema_name)
+        return True
+
     @property
     def branding_version(self) -> str:
         """Changes whenever the branding does: the query string of /branding.css, so
@@ -191,3 +207,82 @@ class TenantDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} ({self.deleted_at:%Y-%m-%d})"
+
+
+class OnboardingStep(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    SCHEMA = "schema", _("Creating the database schema")
+    PROGRAMME = "programme", _("Setting up the programme and inviting the first admin")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Onboarding(models.Model):
+    """An operator's request for a new tenant and how far provisioning has come: the console
+    shows it while the worker makes the schema, the programme and the first admin's invitation
+    (tenants.services.tenant_provision)."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="onboarding")
+    preset = models.CharField(_("preset"), max_length=40)
+    # Kept only until the invitation is made (then in the tenant's own schema).
+    admin_email = models.EmailField(_("first admin's e-mail address"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    step = models.CharField(
+        _("step"), max_length=20, choices=OnboardingStep.choices, default=OnboardingStep.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # How the schema was made ("blueprint" or "migrations") and how long that took.
+    schema_method = models.CharField(_("schema made by"), max_length=20, blank=True)
+    schema_seconds = models.FloatField(_("seconds to make the schema"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    # The steps shown as progress, in order (FAILED replaces the step that failed).
+    PROGRESS = (OnboardingStep.QUEUED, OnboardingStep.SCHEMA, OnboardingStep.PROGRAMME)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.step}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.step not in (OnboardingStep.READY, OnboardingStep.FAILED)
+
+    @property
+    def progress_steps(self) -> list[tuple[str, str]]:
+        return [(step.value, step.label) for step in self.PROGRESS]
+
+    @property
+    def done_steps(self) -> list[str]:
+        """The steps before the current one."""
+        steps = [step.value for step in self.PROGRESS]
+        return steps[: steps.index(self.step)] if self.step in steps else []
+
+
+class SchemaBlueprint(models.Model):
+    """The structure and first rows of a freshly migrated tenant schema, as SQL with the
+    schema's name to be filled in; made and replayed by tenants.provisioning. One per set of
+    migrations (``digest``), so code only ever replays a blueprint of its own migrations."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    # The scratch schema's name, written in ``sql`` where the new schema's name goes.
+    source_schema = models.CharField(max_length=63)
+    migration_count = models.PositiveIntegerField()
+    built_at = models.DateTimeField(auto_now_add=True)
+    build_seconds = models.FloatField()
+    pg_dump_version = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-built_at"]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]} ({self.migration_count} migrations)"

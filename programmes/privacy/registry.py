@@ -84,6 +84,18 @@ REGISTRY: dict[str, Personal | Excluded] = {
         why="a municipality, not a person; its reply-to address may be a person's",
     ),
     "tenants.domain": Excluded(NO_PERSONAL_DATA),
+    "tenants.onboarding": Personal(
+        export=("tenant__name", "requested_at", "step"),
+        by_user=("requested_by",),
+        by_email=("admin_email",),
+        # The record of the municipality's onboarding stays; who asked and for whom go.
+        erase={"requested_by": {"requested_by": None}, "admin_email": {"admin_email": ""}},
+        why="an operator's request for a new municipality and its first admin's address "
+        "(kept until the invitation is made)",
+    ),
+    "tenants.schemablueprint": Excluded(
+        "the structure of an empty tenant schema: no one's personal data"
+    ),
     "tenants.tenantdeletion": Personal(
         export=("slug", "name", "deleted_at"),
         by_email=("deleted_by",),

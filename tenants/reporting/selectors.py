@@ -46,10 +46,11 @@ SUMMED = (
 
 
 def tenants_with_rollups(order: str = DEFAULT_ORDER) -> QuerySet[Tenant]:
-    """Every tenant with its rollup row (None before the first refresh): one query."""
+    """Every tenant with its rollup row (None before the first refresh) and its onboarding
+    (None for tenants made before onboarding was recorded): one query."""
     return (
         Tenant.objects.exclude(schema_name="public")
-        .select_related("rollup")
+        .select_related("rollup", "onboarding")
         .order_by(*CONSOLE_ORDERS.get(order, CONSOLE_ORDERS[DEFAULT_ORDER]))
     )
 

@@ -287,20 +287,27 @@ def test_migrations_run_as_a_hook_after_waiting_for_the_database(
     pod = job["spec"]["template"]["spec"]
     assert pod["restartPolicy"] == "Never"
     assert job["spec"]["activeDeadlineSeconds"] == 7200
-    (wait,) = pod["initContainers"]
+    # Init containers run one after the other: wait, migrate; then the blueprint of the
+    # migrations just applied is built (tenants/provisioning.py).
+    wait, migrate = pod["initContainers"]
     assert [*wait["command"], *wait["args"]] == [
         "python",
         "manage.py",
         "wait_for_database",
         "--timeout=600",
     ]
-    (migrate,) = pod["containers"]
     assert [*migrate["command"], *migrate["args"]] == [
         "python",
         "manage.py",
         "migrate_schemas",
         "--executor=multiprocessing",
         "--noinput",
+    ]
+    (blueprint,) = pod["containers"]
+    assert [*blueprint["command"], *blueprint["args"]] == [
+        "python",
+        "manage.py",
+        "build_schema_blueprint",
     ]
     # A pre-install hook runs before the release's ConfigMap and ServiceAccount exist.
     assert "envFrom" not in migrate

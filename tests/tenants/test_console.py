@@ -12,6 +12,7 @@ CONSOLE_PAGES = [
     "/",
     "/tenants/new/",
     "/tenants/alpha/",
+    "/tenants/alpha/onboarding/",
     "/api/v1/tenants/",
     "/api/v1/tenants/alpha/",
     "/api/schema/",
@@ -74,11 +75,22 @@ def test_the_tenant_list_costs_the_same_queries_for_more_tenants(
     assert "BETA-MARKER municipality" in response.content.decode()
 
 
-def test_an_operator_onboards_a_tenant_from_the_console(alpha: World, operator: User) -> None:
-    response = operator_client(operator).post("/tenants/new/", ONBOARDING)
+def test_an_operator_onboards_a_tenant_from_the_console(
+    alpha: World, operator: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = operator_client(operator)
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post("/tenants/new/", ONBOARDING)
     assert response.status_code == 302
     assert response["Location"] == "/tenants/odense/"
+    # The request returns at once; the worker makes the schema (tests/tenants/test_provisioning.py
+    # follows the progress).
+    assert not Tenant.objects.get(schema_name="odense").ready
+    assert not schema_exists("odense")
+    for task in queued:
+        task()
     assert Tenant.objects.get(schema_name="odense").ready
+    assert schema_exists("odense")
 
 
 def test_the_console_form_shows_errors_and_creates_nothing(alpha: World, operator: User) -> None:
@@ -91,16 +103,28 @@ def test_the_console_form_shows_errors_and_creates_nothing(alpha: World, operato
     assert Tenant.objects.filter(schema_name__in=["odense", "alpha"]).count() == 1
 
 
-def test_an_operator_onboards_a_tenant_through_the_api(alpha: World, operator: User) -> None:
-    response = operator_client(operator).post(
-        "/api/v1/tenants/",
-        {**ONBOARDING, "other_languages": ["en"]},
-        content_type="application/json",
-    )
-    assert response.status_code == 201, response.content
+def test_an_operator_onboards_a_tenant_through_the_api(
+    alpha: World, operator: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = operator_client(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/tenants/",
+            {**ONBOARDING, "other_languages": ["en"]},
+            content_type="application/json",
+        )
+    assert response.status_code == 202, response.content
+    assert response["Location"] == "/api/v1/tenants/odense/"
     assert response.json()["slug"] == "odense"
     assert response.json()["domains"] == ["odense.localhost"]
+    assert response.json()["ready"] is False
+    assert response.json()["onboarding"]["step"] == "queued"
+    # The worker (run eagerly here once the request committed) has made it ready since.
     assert schema_exists("odense")
+    tenant = client.get("/api/v1/tenants/odense/").json()
+    assert tenant["ready"] is True
+    assert tenant["onboarding"]["step"] == "ready"
+    assert tenant["onboarding"]["schema_method"] == "blueprint"
 
 
 def test_the_api_refuses_bad_onboarding_input(alpha: World, operator: User) -> None:

@@ -36,13 +36,13 @@ from tenants.offboarding import (
     RestoreResult,
     export_verify,
     forget_tenant_cache,
-    pg_bin_dir,
     tenant_cache_keys,
     tenant_delete,
     tenant_export,
     tenant_leftovers,
     tenant_restore,
 )
+from tenants.pg_programs import pg_bin_dir
 from tenants.selectors import tenant_for_host
 from tenants.services import OnboardingRequest, tenant_onboard
 from tenants.tasks import fan_out

@@ -4,7 +4,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.offboarding import OffboardingFailed, tenant_export
+from tenants.offboarding import tenant_export
+from tenants.pg_programs import PgProgramFailed
 from tenants.selectors import tenant_by_slug
 
 
@@ -26,6 +27,6 @@ class Command(BaseCommand):
             folder = tenant_export(actor=None, tenant=tenant, target_dir=options["to"])
         except ValidationError as error:
             raise CommandError("The export failed: " + " ".join(error.messages)) from None
-        except OffboardingFailed as error:
+        except PgProgramFailed as error:
             raise CommandError(f"The export failed: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"Exported {tenant.slug} to {folder}"))

@@ -4,7 +4,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.offboarding import OffboardingFailed, tenant_restore
+from tenants.offboarding import tenant_restore
+from tenants.pg_programs import PgProgramFailed
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("Nothing was restored:\n  " + "\n  ".join(error.messages)) from None
-        except OffboardingFailed as error:
+        except PgProgramFailed as error:
             raise CommandError(f"The restore failed: {error}") from None
         slug = result.tenant.slug
         if result.migrations_behind:
