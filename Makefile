@@ -18,12 +18,13 @@ export UV_PYTHON_DOWNLOADS := never
 # otherwise compile every module again in each process (about 15 s of CPU per start).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help install messages demo test fuzz-api benchmark-matchmaking lint check-migrations pytest browser-deps clean db-stop
+.PHONY: help install messages demo test bench fuzz-api benchmark-matchmaking lint check-migrations pytest browser-deps clean db-stop
 
 help:
 	@echo "make demo    run the platform locally (embedded PostgreSQL unless DATABASE_URL is set)"
 	@echo "make test    ruff, migration check and the whole test suite"
 	@echo "make db-stop stop the embedded PostgreSQL"
+	@echo "make bench   the scale benchmark: N tenants (N=200; N=1100 for the full run), results in var/bench/"
 	@echo "make benchmark-matchmaking  time the matchmaking schedule (200 partners, 6 rounds) against greedy"
 	@echo "make fuzz-api  the long schemathesis run over the whole API (KP_FUZZ_EXAMPLES=200 requests an operation)"
 
@@ -57,6 +58,15 @@ test: install messages
 KP_FUZZ_EXAMPLES ?= 200
 fuzz-api: install messages
 	@KP_FUZZ_EXAMPLES=$(KP_FUZZ_EXAMPLES) bash tools/test.sh tests/api/test_fuzz.py
+
+# The scale benchmark: N tenants of the real application in a database of its own
+# (kpbench_<UTC time>_<pid> on DATABASE_URL's server, or the embedded one; dropped at the end;
+# needs CREATEDB). Results in var/bench/results-<UTC time>.json and .md.
+N ?= 200
+BENCH_ARGS ?=
+bench: install messages
+	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) tools/devdb.py url klimapartner)}" \
+		$(PY) manage.py bench --tenants $(N) $(BENCH_ARGS)
 
 benchmark-matchmaking: install
 	$(PY) -m programmes.matchmaking.benchmark
