@@ -31,6 +31,7 @@ from programmes.core.tasks import enqueue_after_commit
 from programmes.core.uploads import CheckedFile, check_image, safe_name
 from programmes.people.models import Role
 from programmes.people.services import invitation_create
+from tenants.audit import audit_both_trails
 from tenants.models import (
     RESERVED_SLUGS,
     Country,
@@ -358,15 +359,8 @@ def _tenant_status_change(*, actor: Any, tenant: Tenant, reason: str, change: st
             )
         tenant.status = to
         tenant.save(update_fields=["status"])
-        audit_record(actor=actor, action=action, target=tenant, reason=reason)
         # The tenant's own trail says it too: its admins see who stopped the site and why.
-        with tenant_context(tenant):
-            audit_record(
-                actor=None,
-                actor_label=f"operator {getattr(actor, 'email', '')}".strip(),
-                action=action,
-                reason=reason,
-            )
+        audit_both_trails(tenant=tenant, action=action, actor=actor, reason=reason)
     forget_tenant_hosts(tenant)
     return tenant
 
@@ -398,20 +392,6 @@ def _forget_routing(tenant: Tenant, removed_or_added: str = "") -> None:
         forget_tenant_hosts(tenant)
         if removed_or_added:
             forget_host(removed_or_added)
-
-
-def _audit_both(*, actor: Any, tenant: Tenant, action: str, data: dict[str, Any]) -> None:
-    """Record a change in the platform's trail and in the tenant's own, whose admins see
-    which operator changed their site's languages, addresses or branding."""
-    with schema_context("public"):  # whatever schema the caller is in
-        audit_record(actor=actor, action=action, target=tenant, data=data)
-    with tenant_context(tenant):
-        audit_record(
-            actor=None,
-            actor_label=f"operator {getattr(actor, 'email', '')}".strip(),
-            action=action,
-            data=data,
-        )
 
 
 def tenant_languages_update(
@@ -460,7 +440,7 @@ def tenant_languages_update(
         tenant.primary_language = primary
         tenant.other_languages = others
         tenant.save(update_fields=["primary_language", "other_languages", "locale"])
-        _audit_both(
+        audit_both_trails(
             actor=actor,
             tenant=tenant,
             action="tenant.languages_updated",
@@ -525,7 +505,7 @@ def tenant_domain_add(*, actor: Any, tenant: Tenant, domain: str) -> Domain:
     try:
         with transaction.atomic():
             created = Domain.objects.create(domain=host, tenant=tenant, is_primary=False)
-            _audit_both(
+            audit_both_trails(
                 actor=actor, tenant=tenant, action="tenant.domain_added", data={"domain": host}
             )
     except IntegrityError:
@@ -547,7 +527,7 @@ def tenant_domain_remove(*, actor: Any, tenant: Tenant, domain: str) -> None:
         deleted, _rows = Domain.objects.filter(tenant=tenant, domain=host).delete()
         if not deleted:
             raise _host_refused(_("%(host)s is not an address of this tenant.") % {"host": host})
-        _audit_both(
+        audit_both_trails(
             actor=actor, tenant=tenant, action="tenant.domain_removed", data={"domain": host}
         )
     _forget_routing(tenant, host)
@@ -650,7 +630,7 @@ def tenant_branding_update(
             if old_logo and logo_change != "kept":
                 locked = tenant
                 transaction.on_commit(lambda: _delete_tenant_file(locked, old_logo))
-            _audit_both(
+            audit_both_trails(
                 actor=actor,
                 tenant=tenant,
                 action="tenant.branding_updated",

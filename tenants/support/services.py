@@ -11,8 +11,6 @@ schemas): there the entry carries a label instead.
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -20,11 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context, tenant_context
 
-from programmes.core.audit import audit_record
 from programmes.people.models import Role, User
 from programmes.people.services import user_sessions_end
+from tenants.audit import audit_both_trails, in_public_schema, in_schema_of
 from tenants.models import Tenant
 from tenants.support.models import MAX_MINUTES, MIN_MINUTES, SupportGrant
 
@@ -41,19 +38,6 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _in_public_schema() -> bool:
     return connection.schema_name == "public"
-
-
-@contextmanager
-def _schema_of(tenant: Tenant) -> Iterator[None]:
-    """The tenant's schema for the block (a no-op when already in it)."""
-    with nullcontext() if connection.schema_name == tenant.schema_name else tenant_context(tenant):
-        yield
-
-
-@contextmanager
-def _public_schema() -> Iterator[None]:
-    with nullcontext() if _in_public_schema() else schema_context("public"):
-        yield
 
 
 def operator_label(operator: Any) -> str:
@@ -86,21 +70,19 @@ def _audit_grant(
     tenant_label: str | None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """One entry in the operators' trail and one in the tenant's (same transaction)."""
-    data = {"grant": grant.pk, "operator": grant.operator_label, **(data or {})}
-    with _public_schema():
-        audit_record(
-            actor=public_actor,
-            actor_label=public_label,
-            action=action,
-            target=grant,
-            reason=reason,
-            data={"tenant": tenant.schema_name, **data},
-        )
-    with _schema_of(tenant):
-        audit_record(
-            actor=tenant_actor, actor_label=tenant_label, action=action, reason=reason, data=data
-        )
+    """One entry in the operators' trail (on the grant) and one in the tenant's."""
+    audit_both_trails(
+        tenant=tenant,
+        action=action,
+        actor=public_actor,
+        actor_label=public_label,
+        target=grant,
+        reason=reason,
+        data={"grant": grant.pk, "operator": grant.operator_label, **(data or {})},
+        public_data={"tenant": tenant.schema_name},
+        tenant_actor=tenant_actor,
+        tenant_actor_label=tenant_label,
+    )
 
 
 def support_grant_open(
@@ -202,7 +184,7 @@ def support_grant_end(
             ]
         )
         sessions = 0
-        with _schema_of(tenant):
+        with in_schema_of(tenant):
             support_user = _support_user_of(grant)
             if support_user is not None:
                 support_user.is_active = False
@@ -289,7 +271,7 @@ def support_enter(
                 "entered_at",
             ]
         )
-        with _public_schema():
+        with in_public_schema():
             operator = User.objects.filter(pk=grant.operator_id).first()
         _audit_grant(
             grant=grant,
