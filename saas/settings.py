@@ -90,6 +90,10 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "saas.urls_public"
 ROOT_URLCONF = "saas.urls_tenant"
 TENANT_CACHE_SECONDS = env("TENANT_CACHE_SECONDS")
+# Each process also keeps host -> tenant in memory this long (tenants.selectors): a suspension
+# or a removed domain reaches the other processes within it. Off in tests (rolled-back
+# changes would outlive their test).
+TENANT_LOCAL_CACHE_SECONDS = 0 if TESTING else env("TENANT_LOCAL_CACHE_SECONDS")
 # One `SET search_path` per schema switch instead of one per cursor.
 TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

@@ -23,14 +23,20 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        # What the live connection's search_path is, if django-tenants set it and nothing
+        # changed it since (a rollback, a close or a schema switch forget it).
+        live_search_path = connection.search_path_set_schemas
         connection.set_schema_to_public()
         hostname = self.hostname_from_request(request)
         if hostname == settings.PLATFORM_DOMAIN:
             request.tenant = None
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
+            self._keep_search_path(live_search_path)
             return None
         tenant = tenant_for_host(hostname)
+        if connection.search_path_set_schemas is not None:
+            live_search_path = None  # the lookup queried, on the public schema's path
         if tenant is None:
             raise Http404("No tenant for this host name.")
         if not tenant.is_serving:
@@ -39,7 +45,16 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         tenant.domain_url = hostname
         request.tenant = tenant
         connection.set_tenant(tenant)
+        self._keep_search_path(live_search_path)
         return None
+
+    @staticmethod
+    def _keep_search_path(live_search_path: list[str] | None) -> None:
+        """Skip the ``SET search_path`` when the persistent connection already has the one
+        this request needs (its last request was for the same schema)."""
+        # django-tenants' own computation of the path for the schema now selected.
+        if live_search_path and live_search_path == connection._get_cursor_search_paths():
+            connection.search_path_set_schemas = live_search_path
 
 
 class TenantLanguageMiddleware:

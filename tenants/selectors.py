@@ -1,5 +1,9 @@
 """Reads of the public schema."""
 
+import copy
+import threading
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -14,32 +18,56 @@ def _host_cache_key(host: str) -> str:
     return f"tenant-for-host:{host}"
 
 
-def tenant_for_host(host: str) -> Tenant | None:
-    """The tenant a host name routes to, cached so a request costs at most one lookup.
+# Host -> (expires at, tenant or _MISSING), in this process: most requests need neither the
+# shared cache nor the database. Other processes follow a change within
+# TENANT_LOCAL_CACHE_SECONDS; this one at once (the forget_* functions clear it too).
+_local_hosts: dict[str, tuple[float, Tenant | str]] = {}
+_local_lock = threading.Lock()
+LOCAL_HOSTS_MAX = 5000
 
-    Must be called on the public schema (the cache key carries the schema name).
+
+def tenant_for_host(host: str) -> Tenant | None:
+    """The tenant a host name routes to: from this process's memory, else the shared cache,
+    else one query (then cached in both). Each caller gets its own copy.
+
+    Must be called on the public schema (the shared cache key carries the schema name).
     """
     assert connection.schema_name == "public", "tenant lookup outside the public schema"
-    key = _host_cache_key(host)
-    cached = cache.get(key)
-    if cached == _MISSING:
-        return None
-    if cached is not None:
-        return cached
-    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
-    tenant = domain.tenant if domain else None
-    cache.set(key, tenant if tenant else _MISSING, settings.TENANT_CACHE_SECONDS)
-    return tenant
+    now = time.monotonic()
+    local = _local_hosts.get(host)
+    if local is not None and local[0] > now:
+        found = local[1]
+    else:
+        key = _host_cache_key(host)
+        found = cache.get(key)
+        if found is None:
+            domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+            found = domain.tenant if domain else _MISSING
+            cache.set(key, found, settings.TENANT_CACHE_SECONDS)
+        if settings.TENANT_LOCAL_CACHE_SECONDS > 0:
+            with _local_lock:
+                if len(_local_hosts) >= LOCAL_HOSTS_MAX:
+                    _local_hosts.clear()
+                _local_hosts[host] = (now + settings.TENANT_LOCAL_CACHE_SECONDS, found)
+    return None if found == _MISSING else copy.copy(found)  # type: ignore[return-value]
+
+
+def _forget_locally(hosts: list[str]) -> None:
+    with _local_lock:
+        for host in hosts:
+            _local_hosts.pop(host, None)
 
 
 def forget_tenant_hosts(tenant: Tenant) -> None:
     """Drop cached routing for every host of a tenant after it or its domains changed."""
     hosts = list(tenant.domains.values_list("domain", flat=True))
     cache.delete_many([_host_cache_key(host) for host in hosts])
+    _forget_locally(hosts)
 
 
 def forget_host(host: str) -> None:
     cache.delete(_host_cache_key(host))
+    _forget_locally([host])
 
 
 def tenants_for_console() -> QuerySet[Tenant]:

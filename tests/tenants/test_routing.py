@@ -80,3 +80,54 @@ def test_a_language_the_tenant_does_not_offer_cannot_be_chosen(alpha: World) -> 
     client = client_for(alpha)
     client.post("/i18n/setlang/", {"language": "fi", "next": "/"})
     assert client.get("/")["Content-Language"] == "da"
+
+
+def test_a_connection_that_served_the_same_schema_keeps_its_search_path(
+    alpha: World, beta: World
+) -> None:
+    """A persistent connection's search_path is set once per schema change, not once per
+    request: the second request to the same host runs no SET; another host's request does,
+    and gets its own tenant's content."""
+    client = client_for(alpha)
+
+    def sets(host_client: Client, path: str = "/directory/") -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            body = host_client.get(path).content.decode()
+        return sum("SET search_path" in query["sql"] for query in queries), body
+
+    sets(client)
+    sets(client_for(beta))  # both hosts' routing cached: no lookup query below
+    assert sets(client)[0] == 1
+    count, body = sets(client)
+    assert count == 0
+    assert "ALPHA-MARKER" in body
+    count, body = sets(client_for(beta))
+    assert count == 1
+    assert "BETA-MARKER" in body and "ALPHA-MARKER" not in body
+    count, body = sets(client)
+    assert count == 1
+    assert "ALPHA-MARKER" in body and "BETA-MARKER" not in body
+
+
+def test_each_process_remembers_hosts_briefly_and_forgets_them_on_change(
+    alpha: World, settings, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from tenants import selectors
+
+    settings.TENANT_LOCAL_CACHE_SECONDS = 5
+    selectors._local_hosts.clear()
+    try:
+        first = selectors.tenant_for_host("alpha.localhost")
+        cache.clear()  # the shared cache gone: memory answers, without a query
+        with django_assert_num_queries(0):
+            again = selectors.tenant_for_host("alpha.localhost")
+        assert again == first and again is not first, "each caller gets its own copy"
+        again.name = "changed by a caller"
+        assert selectors.tenant_for_host("alpha.localhost").name != "changed by a caller"
+        selectors.forget_host("alpha.localhost")  # what the services call after a change
+        with django_assert_num_queries(1):
+            selectors.tenant_for_host("alpha.localhost")
+    finally:
+        selectors._local_hosts.clear()
