@@ -169,6 +169,9 @@ DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A persistent connection is closed once it has served this many tenant schemas: PostgreSQL
+# caches each schema's catalogue per connection (tenants/connections.py).
+DB_CONNECTION_MAX_SCHEMAS = env("DB_CONNECTION_MAX_SCHEMAS")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # pg_dump / pg_restore for tenant export and restore (tenants/offboarding.py).
 PG_BIN_DIR = env("PG_BIN_DIR")
