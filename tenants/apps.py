@@ -6,6 +6,6 @@ class TenantsConfig(AppConfig):
     verbose_name = "Tenants"
 
     def ready(self) -> None:
-        from tenants import connections
+        from tenants import checks, connections  # noqa: F401 (checks register themselves)
 
         connections.connect()
