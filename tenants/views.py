@@ -23,8 +23,9 @@ from programmes.core.tasks import enqueue_after_commit
 from programmes.privacy.services import personal_data_export
 from tenants import selectors, services, sso
 from tenants.forms import OnboardingForm, TenantStatusForm
-from tenants.models import Onboarding, Status
+from tenants.models import Country, Onboarding, OnboardingStep, Status
 from tenants.reporting import selectors as reporting_selectors
+from tenants.reporting.models import Health
 from tenants.sso_forms import SsoForm
 from tenants.tasks import provision_tenant
 
@@ -56,11 +57,27 @@ def console_home(request: HttpRequest) -> HttpResponse:
     page = Paginator(reporting_selectors.tenants_with_rollups(order), CONSOLE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    rows = list(page.object_list)
+    refreshed = [row.rollup.refreshed_at for row in rows if _rollup_of(row) is not None]
     return render(
         request,
         "tenants/console_home.html",
-        {"tenants": page.object_list, "page": page, "order": order},
+        {
+            "tenants": rows,
+            "page": page,
+            "order": order,
+            # One time for the page: the hourly refresh writes every row at once.
+            "oldest_refresh": min(refreshed, default=None),
+            "Status": Status,
+            "Country": Country,
+            "Health": Health,
+            "OnboardingStep": OnboardingStep,
+        },
     )
+
+
+def _rollup_of(tenant: Any) -> Any:
+    return getattr(tenant, "rollup", None)  # None before the first refresh
 
 
 @operator_required

@@ -7,6 +7,7 @@ locale follows the active language within the tenant's country (sv_FI, fi_FI).
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,21 +56,31 @@ def formatting_locale(tenant: Any | None = None, language: str | None = None) ->
     if language == tenant.primary_language:
         return tenant.locale
     candidate = f"{language}_{tenant.country}"
+    return candidate if _babel_locale(candidate) is not None else tenant.locale
+
+
+@cache
+def _babel_locale(identifier: str) -> Locale | None:
+    """Parsed once per process: Babel parses an identifier and looks its data up on every
+    call given a string, which long lists of numbers and dates pay for per value."""
     try:
-        Locale.parse(candidate)
+        return Locale.parse(identifier)
     except (UnknownLocaleError, ValueError):
-        return tenant.locale
-    return candidate
+        return None
+
+
+def babel_locale(tenant: Any = None) -> Locale:
+    return _babel_locale(formatting_locale(tenant)) or Locale.parse("en")
 
 
 def format_money(amount: Number, currency: str | None = None, *, tenant: Any = None) -> str:
     tenant = tenant or current_tenant()
     currency = currency or (tenant.currency if tenant else "EUR")
-    return babel_numbers.format_currency(amount, currency, locale=formatting_locale(tenant))
+    return babel_numbers.format_currency(amount, currency, locale=babel_locale(tenant))
 
 
 def format_number(value: Number, *, decimals: int | None = None, tenant: Any = None) -> str:
-    locale = formatting_locale(tenant)
+    locale = babel_locale(tenant)
     if decimals is None:
         return babel_numbers.format_decimal(value, locale=locale)
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
@@ -77,7 +88,7 @@ def format_number(value: Number, *, decimals: int | None = None, tenant: Any = N
 
 
 def format_date(value: dt.date, *, style: str = "medium", tenant: Any = None) -> str:
-    return babel_dates.format_date(value, format=style, locale=formatting_locale(tenant))
+    return babel_dates.format_date(value, format=style, locale=babel_locale(tenant))
 
 
 def tenant_zone(tenant: Any = None) -> dt.tzinfo:
@@ -97,7 +108,7 @@ def format_datetime(value: dt.datetime, *, style: str = "medium", tenant: Any = 
     if timezone.is_naive(value):
         raise ValueError("format_datetime needs an aware datetime")
     return babel_dates.format_datetime(
-        value, format=style, tzinfo=zone, locale=formatting_locale(tenant)
+        value, format=style, tzinfo=zone, locale=babel_locale(tenant)
     )
 
 
@@ -168,3 +179,16 @@ def translated(value: dict[str, str] | None, language: str | None = None) -> str
     if tenant is not None and value.get(tenant.primary_language):
         return value[tenant.primary_language]
     return next((text for text in value.values() if text), "")
+
+
+@cache
+def _choice_labels(choices: type[models.Choices], language: str | None) -> dict[Any, str]:
+    with translation.override(language):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[models.Choices], value: Any) -> str:
+    """The label of ``value`` in the active language, as ``get_FOO_display`` gives it but
+    from a table built once per language: long lists render a label per row, and Django
+    builds and hashes the whole choice list (lazy translations) on every call."""
+    return _choice_labels(choices, translation.get_language()).get(value, str(value))

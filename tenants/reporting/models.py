@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programmes.core.i18n import choice_label
+
 # A row older than this is shown as out of date (the worker refreshes every hour).
 STALE_AFTER = dt.timedelta(hours=3)
 
@@ -95,8 +97,7 @@ class TenantRollup(models.Model):
 
     @property
     def health_labels(self) -> list[str]:
-        labels = dict(HealthCode.choices)
-        return [str(labels.get(code, code)) for code in self.health_codes]
+        return [choice_label(HealthCode, code) for code in self.health_codes]
 
     @property
     def is_stale(self) -> bool:

@@ -30,5 +30,11 @@ def date_local(value: dt.date | dt.datetime | None, style: str = "medium") -> st
 
 
 @register.filter
+def choice_label(value: Any, choices: Any) -> str:
+    """{{ tenant.status|choice_label:Status }}: get_status_display, fast in long lists."""
+    return i18n.choice_label(choices, value)
+
+
+@register.filter
 def translated(value: dict[str, str] | None) -> str:
     return i18n.translated(value)
