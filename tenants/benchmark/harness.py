@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 
+from tenants.benchmark.connections import connection_memory
 from tenants.benchmark.core import ERROR, Bench, Figure, FigureFunction, broken
 from tenants.benchmark.database import server_setting
 from tenants.benchmark.migrations import migrate_noop
@@ -29,18 +30,21 @@ FIGURES: dict[str, FigureFunction] = {
     "pages": pages,
     "reporting": reporting,
     "operations": operations,
+    "connections": connection_memory,
 }
 ALIASES = {f"fig{number}": name for number, name in enumerate(FIGURES, start=1)}
 
 
 def chosen(only: str) -> list[str]:
-    """Figure groups from ``--only`` (names or fig1…fig6); all when empty."""
+    """Figure groups from ``--only`` (names or fig1, fig2…); all when empty."""
     if not only:
         return list(FIGURES)
     names = [ALIASES.get(part.strip(), part.strip()) for part in only.split(",") if part.strip()]
     unknown = [name for name in names if name not in FIGURES]
     if unknown:
-        raise ValueError(f"Unknown figures {unknown}; choose from {list(FIGURES)} or fig1-fig6.")
+        raise ValueError(
+            f"Unknown figures {unknown}; choose from {list(FIGURES)} or fig1-fig{len(FIGURES)}."
+        )
     return names
 
 
