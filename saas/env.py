@@ -34,6 +34,7 @@ env = environ.FileAwareEnv(
     TENANT_CACHE_SECONDS=(int, 300),
     TENANT_LOCAL_CACHE_SECONDS=(int, 5),
     DB_CONNECTION_MAX_SCHEMAS=(int, 60),
+    KP_BENCH_ADDFIELD=(str, ""),
     # Number of reverse proxies in front of the app (for the client address in audit records).
     TRUSTED_PROXY_COUNT=(int, 0),
     CELERY_TASK_ALWAYS_EAGER=(bool, False),

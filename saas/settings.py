@@ -83,6 +83,14 @@ TENANT_APPS = [
     "programmes.privacy",
     "django.contrib.sitemaps",
 ]
+# The scale benchmark's throw-away app (tenants/benchmark/addfield): installed only in the
+# migrate_schemas processes `make bench` starts to time one AddField over every tenant.
+if env("KP_BENCH_ADDFIELD") in ("initial", "addfield"):
+    TENANT_APPS.append("tenants.benchmark.addfield")
+    MIGRATION_MODULES = {
+        "benchaddfield": "tenants.benchmark.addfield."
+        + ("migrations" if env("KP_BENCH_ADDFIELD") == "addfield" else "migrations_initial")
+    }
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
 TENANT_MODEL = "tenants.Tenant"
