@@ -1,16 +1,7 @@
-from django.db import migrations, models
+"""The same first migration as migrations_initial (the state before the AddField)."""
 
+import importlib
 
-class Migration(migrations.Migration):
-    initial = True
-    dependencies: list[tuple[str, str]] = []
-
-    operations = [
-        migrations.CreateModel(
-            name="BenchNote",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False)),
-                ("text", models.CharField(blank=True, max_length=100)),
-            ],
-        ),
-    ]
+Migration = importlib.import_module(
+    "tenants.benchmark.addfield.migrations_initial.0001_initial"
+).Migration
