@@ -10,13 +10,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
-from tenants.benchmark.core import Bench, Figure
+from tenants.benchmark.core import Bench, Figure, at_most
 from tenants.models import Tenant
 
-TARGET_SECONDS_AT_FULL_SCALE = 5.0
-ADDFIELD_TARGET_SECONDS_AT_FULL_SCALE = 90.0
+NOOP_TARGET_SECONDS = 5.0
+ADDFIELD_TARGET_SECONDS = 90.0
 # What the Helm migration job runs (helm/klimapartner/templates/migrate-job.yaml).
-MIGRATE = ("migrate_schemas", "--executor=multiprocessing", "--noinput")
+MIGRATE = ("migrate_tenants", "--processes=2")
 FULL_SCALE_TENANTS = 1100
 COMMAND_TIMEOUT_SECONDS = 3600
 
@@ -40,30 +40,27 @@ def _manage(bench: Bench, *args: str, addfield: str = "") -> float:
 
 
 def migrate_noop(bench: Bench) -> list[Figure]:
-    """The target scales with N: the process's fixed start-up (``manage.py migrate_schemas
-    --help``, measured) plus 5 s / 1,100 per tenant. At N=1,100 that is the issue's 5 s
-    plus start-up; the issue's own 5 s includes start-up, so read the note at full scale."""
-    startup = _manage(bench, "migrate_schemas", "--help")
+    """Targets are the issue's, for 1,100 tenants, start-up included: with fewer tenants a
+    pass is necessary but not sufficient (the note gives the cost per tenant beyond the
+    fixed part, measured by ``migrate_tenants --help``); ``make bench N=1100`` decides."""
+    startup = _manage(bench, "migrate_tenants", "--help")
     elapsed = _manage(bench, *MIGRATE)
-    per_tenant = TARGET_SECONDS_AT_FULL_SCALE / FULL_SCALE_TENANTS
-    budget = startup + per_tenant * bench.tenants
+    per_tenant_ms = 1000 * max(elapsed - startup, 0) / bench.tenants
     note = (
-        f"wall time of the whole command over {bench.tenants} tenants; process start-up "
-        f"{startup:.2f} s; {1000 * max(elapsed - startup, 0) / bench.tenants:.1f} ms per "
-        f"tenant beyond start-up (budget {1000 * per_tenant:.1f} ms); target = start-up + "
-        f"{TARGET_SECONDS_AT_FULL_SCALE:g} s x N/{FULL_SCALE_TENANTS}"
+        f"wall time of `manage.py {' '.join(MIGRATE)}` (the Helm job's) over {bench.tenants} "
+        f"tenants, nothing to apply; process start-up {startup:.2f} s, {per_tenant_ms:.1f} ms "
+        f"per tenant beyond it{_scale_note(bench)}"
     )
     return [
-        Figure(
-            "migrate.noop_all_tenants",
-            round(elapsed, 3),
-            "s",
-            f"<= {budget:.2f} s (5 s at 1,100)",
-            elapsed <= budget,
-            note,
-        ),
+        at_most("migrate.noop_all_tenants", elapsed, "s", NOOP_TARGET_SECONDS, note),
         *_addfield(bench, startup),
     ]
+
+
+def _scale_note(bench: Bench) -> str:
+    if bench.tenants >= FULL_SCALE_TENANTS:
+        return ""
+    return f"; the target is for {FULL_SCALE_TENANTS:,} tenants"
 
 
 def _addfield(bench: Bench, startup: float) -> list[Figure]:
@@ -75,18 +72,16 @@ def _addfield(bench: Bench, startup: float) -> list[Figure]:
         elapsed = _manage(bench, *MIGRATE, addfield="addfield")
     finally:
         _remove_bench_app(bench)
-    budget = startup + ADDFIELD_TARGET_SECONDS_AT_FULL_SCALE * bench.tenants / FULL_SCALE_TENANTS
     per_tenant_ms = 1000 * max(elapsed - startup, 0) / bench.tenants
     return [
-        Figure(
+        at_most(
             "migrate.addfield_all_tenants",
-            round(elapsed, 3),
+            elapsed,
             "s",
-            f"<= {budget:.2f} s (90 s at 1,100)",
-            elapsed <= budget,
+            ADDFIELD_TARGET_SECONDS,
             f"one AddField in each of {bench.tenants} tenant schemas, as the Helm job runs "
             f"migrations ({' '.join(MIGRATE)}); {per_tenant_ms:.1f} ms per tenant beyond "
-            f"start-up; the CreateModel before it took {created:.1f} s",
+            f"start-up; the CreateModel before it took {created:.1f} s{_scale_note(bench)}",
         )
     ]
 

@@ -299,9 +299,8 @@ def test_migrations_run_as_a_hook_after_waiting_for_the_database(
     assert [*migrate["command"], *migrate["args"]] == [
         "python",
         "manage.py",
-        "migrate_schemas",
-        "--executor=multiprocessing",
-        "--noinput",
+        "migrate_tenants",
+        "--processes=2",
     ]
     (blueprint,) = pod["containers"]
     assert [*blueprint["command"], *blueprint["args"]] == [
