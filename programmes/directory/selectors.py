@@ -31,7 +31,7 @@ from programmes.core.i18n import tenant_languages, translated
 from programmes.dashboards.selectors import TargetProgress, target_progress
 from programmes.directory.sorting import collation_locale, sorted_by_name
 from programmes.partners.models import ContactRole, Partner, PartnerContact, Publication, Sector
-from programmes.partners.selectors import public_partners, publishes
+from programmes.partners.selectors import public_partners, publishes, rows_digest
 
 PAGE_SIZE = 50
 # Words of a search (more are ignored) and the longest search.
@@ -47,6 +47,9 @@ PUBLIC_CONTACT_ROLES = (
 )
 # Columns the directory's list needs (name, logo, sector, city, tier).
 LIST_COLUMNS = ("pk", "name", "public_fields", "logo", "sector", "city", "tier__name")
+# What ``directory_version`` hashes of each listed partner: the list's columns (the tier's
+# name is hashed with the tiers) and what the unsearched filters match on.
+LIST_FINGERPRINT_COLUMNS = ("pk", "name", "public_fields", "logo", "sector", "city", "tier_id")
 
 
 def published(what: str) -> Q:
@@ -144,6 +147,23 @@ def directory_partners(
         locale=collation_locale(language),
         reverse=query.order == Order.NAME_DESCENDING,
     )
+
+
+def directory_version(*, today: dt.date | None = None) -> str:
+    """A digest of every row the unsearched directory pages are made of: the listed
+    partners' list columns, tiers, certification schemes, certificates in force today,
+    announced award winners and the programme's name. One query (``rows_digest``: a few
+    hundred short rows hashed by PostgreSQL)."""
+    today = today or timezone.localdate()
+    sources: list[QuerySet[Any]] = [
+        public_partners().values_list(*LIST_FINGERPRINT_COLUMNS),
+        Tier.objects.values_list("pk", "name", "order"),
+        CertificationScheme.objects.values_list("pk", "name"),
+        held_certificates(today=today).values_list("pk", "partner_id", "scheme_id"),
+        announced_rounds().values_list("pk", "winner__nominee_id"),
+        Programme.objects.values_list("pk", "name"),
+    ]
+    return rows_digest(*sources)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from programmes.configuration.models import Tier
 from programmes.partners.models import (
     ContactRole,
     Membership,
@@ -52,6 +54,18 @@ def get_partner_for_user(viewer: Any, partner_id: int) -> Partner:
     return partner
 
 
+# What the staff workspace's lists show of each partner (read with ``.values``).
+WORKSPACE_COLUMNS = (
+    "pk",
+    "name",
+    "stage",
+    "stage_changed_at",
+    "unresponsive",
+    "joined_on",
+    "tier__name",
+)
+
+
 def partners_for_workspace(
     *, stage: str = "", query: str = "", unresponsive: bool = False
 ) -> QuerySet[Partner]:
@@ -67,7 +81,39 @@ def partners_for_workspace(
             | Q(city__icontains=query)
             | Q(contacts__email__icontains=query)
         ).distinct()
-    return rows.order_by("name")
+    # The id after the name: a stable order for pagination when names repeat.
+    return rows.order_by("name", "pk")
+
+
+def rows_digest(*sources: QuerySet[Any]) -> str:
+    """The MD5 of every row of ``sources`` (``values_list`` querysets), computed by
+    PostgreSQL in one query. Equal digests mean equal rows: a page cached under the digest
+    of what it shows is never stale, whatever changed the rows (a service, an import, a
+    bulk update, another worker), and nothing has to remember to invalidate it."""
+    parts, params = [], []
+    for rows in sources:
+        sql, values = rows.order_by().query.sql_with_params()
+        # Each source as one text, its rows in a fixed order; an empty source as "".
+        # Only SQL the ORM compiled from the querysets is interpolated; values are
+        # parameters.
+        parts.append(
+            f"coalesce((SELECT string_agg(r::text, ';' ORDER BY r::text) FROM ({sql}) r), '')"  # noqa: S608
+        )
+        params.extend(values)
+    statement = f"SELECT md5(concat_ws('|', {', '.join(parts)}))"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return str(cursor.fetchone()[0])
+
+
+def workspace_version() -> str:
+    """The digest of what the staff workspace's lists show: every partner's listed columns
+    and the tiers' names. One query."""
+    columns = [column for column in WORKSPACE_COLUMNS if column != "tier__name"]
+    return rows_digest(
+        Partner.objects.values_list(*columns, "tier_id"),
+        Tier.objects.values_list("pk", "name"),
+    )
 
 
 def partner_timeline(partner: Partner) -> QuerySet[StageChange]:

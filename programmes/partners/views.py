@@ -1,14 +1,23 @@
 """Applying (public) and the staff workspace for partners."""
 
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
+from typing import Any
 
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -16,7 +25,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from programmes.configuration.models import SigningRound
 from programmes.configuration.selectors import programme_charges_fees
 from programmes.core.forms import apply_validation_error
-from programmes.core.i18n import current_tenant
+from programmes.core.i18n import (
+    current_tenant,
+    format_date,
+    format_datetime,
+    formatting_locale,
+    tenant_zone,
+    translated,
+)
 from programmes.core.views import role_required, stored_file_response
 from programmes.partners import selectors, services
 from programmes.partners.business_ids import NAMES
@@ -36,6 +52,10 @@ from programmes.partners.models import Partner, Stage
 
 staff_required = role_required("municipal_admin", "municipal_staff")
 APPLICATION_FIELDS = {field.name for field in dataclass_fields(services.Application)}
+WORKSPACE_PAGE_SIZE = 50
+# The cached lists' keys carry the data's digest: this only bounds how long lists made by
+# an older release of the templates may still be shown.
+WORKSPACE_CACHE_SECONDS = 900
 
 
 @never_cache
@@ -65,26 +85,133 @@ def apply_view(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/apply.html", {"form": form})
 
 
-@staff_required
-def workspace(request: HttpRequest) -> HttpResponse:
-    from programmes.followups.selectors import follow_up_counts
+@dataclass(frozen=True)
+class WorkspaceRow:
+    """A partner as the workspace's lists show it, every text ready to print."""
 
-    this_year = timezone.localdate().year
-    form = WorkspaceFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    url: str
+    name: str
+    stage: str
+    unresponsive: bool
+    tier: str
+    signed_on: str
+    stage_since: str
+
+
+def _workspace_rows(
+    partners: QuerySet[Partner], *, stage_since: bool = False
+) -> list[WorkspaceRow]:
+    """Read as plain values and formatted here, once per row, rather than by template tags
+    and model methods per cell (those made most of the page's time); dates through the same
+    Babel helpers as the ``date_local`` filter."""
+    stages = {value: str(label) for value, label in Stage.choices}
+    return [
+        WorkspaceRow(
+            url=reverse("workspace-partner", args=[row["pk"]]),
+            name=row["name"],
+            stage=stages.get(row["stage"], row["stage"]),
+            unresponsive=row["unresponsive"],
+            tier=translated(row["tier__name"]),
+            signed_on=format_date(row["joined_on"]) if row["joined_on"] else "",
+            stage_since=format_datetime(row["stage_changed_at"]) if stage_since else "",
+        )
+        for row in partners.values(*selectors.WORKSPACE_COLUMNS)
+    ]
+
+
+@dataclass(frozen=True)
+class WorkspaceLists:
+    """The workspace's lists as HTML (``partners/_workspace_lists.html``), and where the
+    list of all partners stands for its page links."""
+
+    applications: str
+    unresponsive: str
+    partners: str
+    count: int
+    number: int
+
+
+def _workspace_lists(
+    form: WorkspaceFilterForm, filters: dict[str, Any], page_number: str | None
+) -> WorkspaceLists:
     rows = selectors.partners_for_workspace(
         stage=filters.get("stage", ""),
         query=filters.get("q", ""),
         unresponsive=filters.get("unresponsive", False),
     )
+    page = Paginator(rows, WORKSPACE_PAGE_SIZE).get_page(page_number)
+    context = {
+        "form": form,
+        "count": page.paginator.count,
+        "partners": _workspace_rows(page.object_list),
+        "applications": _workspace_rows(
+            selectors.partners_for_workspace(stage=Stage.APPLIED)[:WORKSPACE_PAGE_SIZE],
+            stage_since=True,
+        ),
+        "unresponsive": _workspace_rows(
+            selectors.partners_for_workspace(unresponsive=True)[:WORKSPACE_PAGE_SIZE]
+        ),
+    }
+    html = {
+        part: render_to_string(f"partners/_workspace_lists.html#{part}", context)
+        for part in ("applications", "unresponsive", "partners")
+    }
+    return WorkspaceLists(**html, count=page.paginator.count, number=page.number)
+
+
+def _workspace_cache_key(filters: dict[str, Any], page_number: str | None) -> str:
+    """Per tenant (``make_key``), version of the data, language, formatting (locale, time
+    zone, fallback language), filters and page."""
+    tenant = current_tenant()
+    primary = tenant.primary_language if tenant else ""
+    formatting = f"{formatting_locale()}:{tenant_zone()}:{primary}"
+    number = page_number if (page_number or "").isdigit() else "1"
+    return (
+        f"workspace:{selectors.workspace_version()}:{get_language()}:{formatting}"
+        f":{filters.get('stage', '')}:{bool(filters.get('unresponsive'))}:{int(number)}"
+    )
+
+
+@staff_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """Applications to review, unresponsive partners and every partner (search, filters,
+    50 a page). The lists are cached under the digest of the rows they show
+    (``selectors.workspace_version``), so a cached page is never stale; searches are not
+    cached."""
+    from programmes.followups.selectors import follow_up_counts
+
+    this_year = timezone.localdate().year
+    form = WorkspaceFilterForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()  # unbound: the page without filters
+    filters = form.cleaned_data if form.is_bound and valid else {}
+    page_number = request.GET.get("page")
+    key = None
+    if valid and not filters.get("q"):
+        key = _workspace_cache_key(filters, page_number)
+    lists = cache.get(key) if key else None
+    if lists is None and key:
+        # What is cached depends on the key only: the form shows the filters as the key
+        # holds them (``unresponsive=1`` and ``unresponsive=on`` are one key, one page).
+        shown = WorkspaceFilterForm(
+            {"stage": filters.get("stage", ""), "unresponsive": bool(filters.get("unresponsive"))}
+        )
+        lists = _workspace_lists(shown, filters, page_number)
+        cache.set(key, lists, WORKSPACE_CACHE_SECONDS)
+    elif lists is None:
+        lists = _workspace_lists(form, filters, page_number)
+    # Page links need only the count and the number (``includes/pagination.html`` keeps
+    # the search and filters in them).
+    page = Paginator(range(lists.count), WORKSPACE_PAGE_SIZE).get_page(lists.number)
     return render(
         request,
         "partners/workspace.html",
         {
-            "form": form,
-            "partners": rows[:200],
-            "applications": selectors.partners_for_workspace(stage=Stage.APPLIED)[:50],
-            "unresponsive": selectors.partners_for_workspace(unresponsive=True)[:50],
+            "lists": {
+                "applications": mark_safe(lists.applications),  # noqa: S308 (our template)
+                "unresponsive": mark_safe(lists.unresponsive),  # noqa: S308
+                "partners": mark_safe(lists.partners),  # noqa: S308
+            },
+            "page": page,
             "follow_up_year": this_year,
             "follow_up_counts": follow_up_counts(this_year),
             "invoicing_enabled": programme_charges_fees(),

@@ -191,7 +191,9 @@ def test_queries_do_not_grow_with_the_number_of_partners(
         cache.delete_many([selectors.data_key("da"), selectors.ORIGINS_KEY])
         with CaptureQueriesContext(connection) as queries:
             assert client_for(alpha).get(path).status_code == 200
-        return len(queries)
+        # Whether the connection must SET its search_path first depends on what it did
+        # before (tenants.middleware), not on the partners.
+        return sum(not query["sql"].startswith("SET search_path") for query in queries)
 
     with tenant_context(alpha.tenant):
         for number in range(3):
