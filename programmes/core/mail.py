@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -33,6 +34,33 @@ def reply_to_addresses() -> list[str]:
 Attachment = tuple[str, bytes, str]
 
 
+def localised_message(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``.
+    ``headers`` are added to the message (e.g. a newsletter's ``List-Unsubscribe``)."""
+    with translation.override(language):
+        subject = " ".join(
+            render_to_string(f"{template}_subject.txt", context, using="text").split()
+        )
+        body = render_to_string(f"{template}_body.txt", context, using="text")
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=sender_address(),
+        to=[to],
+        reply_to=reply_to_addresses(),
+        headers={"Content-Language": language, **(headers or {})},
+        attachments=list(attachments),
+    )
+
+
 def send_localised_mail(
     *,
     to: str,
@@ -41,23 +69,22 @@ def send_localised_mail(
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
     headers: Mapping[str, str] | None = None,
+    mail_server: BaseEmailBackend | None = None,
 ) -> None:
-    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language``.
-    ``headers`` are added to the message (e.g. a newsletter's ``List-Unsubscribe``)."""
-    with translation.override(language):
-        subject = " ".join(
-            render_to_string(f"{template}_subject.txt", context, using="text").split()
-        )
-        body = render_to_string(f"{template}_body.txt", context, using="text")
-    EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=sender_address(),
-        to=[to],
-        reply_to=reply_to_addresses(),
-        headers={"Content-Language": language, **(headers or {})},
-        attachments=list(attachments),
-    ).send()
+    """Send ``localised_message(...)``, over ``mail_server`` when given (an open connection
+    a batch of e-mails shares), else over a connection of its own."""
+    message = localised_message(
+        to=to,
+        language=language,
+        template=template,
+        context=context,
+        attachments=attachments,
+        headers=headers,
+    )
+    if mail_server is None:
+        message.send()
+    else:
+        mail_server.send_messages([message])
 
 
 def send_localised_mail_once(
@@ -69,6 +96,7 @@ def send_localised_mail_once(
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
     headers: Mapping[str, str] | None = None,
+    mail_server: BaseEmailBackend | None = None,
 ) -> bool:
     """Send unless an e-mail with ``key`` went out before; True when it was sent now.
 
@@ -100,6 +128,7 @@ def send_localised_mail_once(
                 context=context,
                 headers=headers,
                 attachments=attachments,
+                mail_server=mail_server,
             )
     except IntegrityError:
         return False

@@ -2,13 +2,16 @@
 
 import calendar
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import batched
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +20,7 @@ from programmes.configuration.models import ActivityKind, Programme, WheelActivi
 from programmes.core.audit import audit_record
 from programmes.core.tasks import enqueue_after_commit
 from programmes.followups.models import FollowUp, FollowUpStatus, GoalProgress, ProgressStatus
+from programmes.followups.notifications import CHUNK
 from programmes.partners.models import Goal, GoalStatus, Partner, Stage
 from programmes.partners.services import partners_delete_for_good
 
@@ -60,8 +64,6 @@ def answer_due_on(programme: Programme, opened_on: dt.date) -> dt.date:
 def followups_open(*, actor: Any, year: int, today: dt.date | None = None) -> list[FollowUp]:
     """Open ``year``'s follow-up for every active partner without one and e-mail their
     admins. Safe to repeat: partners that already have this year's follow-up are skipped."""
-    from programmes.followups.tasks import notify_follow_up
-
     today = today or timezone.localdate()
     programme = Programme.objects.get()
     partners = (
@@ -86,9 +88,16 @@ def followups_open(*, actor: Any, year: int, today: dt.date | None = None) -> li
                 action="follow_ups.opened",
                 data={"year": year, "count": len(opened), "due_on": due_on.isoformat()},
             )
-            for follow_up in opened:
-                enqueue_after_commit(notify_follow_up, follow_up.pk, "opened")
+            _enqueue_mails([follow_up.pk for follow_up in opened], "opened")
     return opened
+
+
+def _enqueue_mails(follow_up_ids: Iterable[int], kind: str, number: int = 0) -> None:
+    """Queue the e-mails in chunks, one task per ``notifications.CHUNK`` follow-ups."""
+    from programmes.followups.tasks import notify_follow_ups
+
+    for chunk in batched(follow_up_ids, CHUNK):
+        enqueue_after_commit(notify_follow_ups, list(chunk), kind, number)
 
 
 def followups_open_when_due(*, today: dt.date | None = None) -> int:
@@ -113,8 +122,6 @@ def followups_remind(*, now: dt.datetime | None = None) -> Chase:
     ``reminder_interval_days`` from one interval before the answer is due; after
     ``reminders_before_unresponsive`` unanswered reminders, flag the partner unresponsive
     for staff. Follow-ups of partners that have ended are closed."""
-    from programmes.followups.tasks import notify_follow_up
-
     now = now or timezone.now()
     programme = Programme.objects.get()
     interval = dt.timedelta(days=programme.reminder_interval_days)
@@ -143,12 +150,13 @@ def followups_remind(*, now: dt.datetime | None = None) -> Chase:
         flagged: list[Partner] = []
         for follow_up in due:
             if follow_up.reminders_sent < programme.reminders_before_unresponsive:
-                follow_up.reminders_sent += 1
-                follow_up.last_reminded_at = now
-                follow_up.save(update_fields=["reminders_sent", "last_reminded_at"])
-                reminded.append((follow_up.pk, follow_up.reminders_sent))
+                reminded.append((follow_up.pk, follow_up.reminders_sent + 1))
             elif not follow_up.partner.unresponsive:
                 flagged.append(follow_up.partner)
+        # One statement for all (the rows are locked above), not one save per follow-up.
+        FollowUp.objects.filter(pk__in=[pk for pk, _number in reminded]).update(
+            reminders_sent=F("reminders_sent") + 1, last_reminded_at=now
+        )
         Partner.objects.filter(pk__in=[partner.pk for partner in flagged]).update(unresponsive=True)
         for partner in flagged:
             audit_record(
@@ -168,8 +176,11 @@ def followups_remind(*, now: dt.datetime | None = None) -> Chase:
                 action="follow_ups.reminded",
                 data={"follow_ups": [pk for pk, _number in reminded]},
             )
+            by_number: dict[int, list[int]] = defaultdict(list)
             for pk, number in reminded:
-                enqueue_after_commit(notify_follow_up, pk, "reminder", number)
+                by_number[number].append(pk)
+            for number, pks in sorted(by_number.items()):
+                _enqueue_mails(pks, "reminder", number)
     return Chase(reminded=len(reminded), flagged=len(flagged), closed=closed_count)
 
 

@@ -22,5 +22,12 @@ def purge_expired_partners() -> int:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_follow_ups(follow_up_ids: list[int], kind: str, number: int = 0) -> int:
+    """One chunk of follow-ups (``notifications.CHUNK``), over one mail connection."""
+    return notifications.follow_up_mails(follow_up_ids=follow_up_ids, kind=kind, number=number)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_follow_up(follow_up_id: int, kind: str, number: int = 0) -> int:
+    """One follow-up: no longer queued, kept for the messages a deploy finds in the queue."""
     return notifications.follow_up_mail(follow_up_id=follow_up_id, kind=kind, number=number)

@@ -15,6 +15,7 @@ from django.db import connection
 from tenants.benchmark.connections import connection_memory
 from tenants.benchmark.core import ERROR, Bench, Figure, FigureFunction, broken
 from tenants.benchmark.database import server_setting
+from tenants.benchmark.fanout import fanout
 from tenants.benchmark.migrations import migrate_noop
 from tenants.benchmark.onboarding import onboarding
 from tenants.benchmark.operations import operations
@@ -31,6 +32,7 @@ FIGURES: dict[str, FigureFunction] = {
     "reporting": reporting,
     "operations": operations,
     "connections": connection_memory,
+    "fanout": fanout,
 }
 ALIASES = {f"fig{number}": name for number, name in enumerate(FIGURES, start=1)}
 

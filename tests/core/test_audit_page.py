@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from programmes.core.audit import audit_record
 from programmes.core.models import AuditEvent, Outcome
-from tests.conftest import PERSONAS, World, client_for, operator_client
+from tests.conftest import PERSONAS, World, client_for, operator_client, work_queries
 
 URL = "/manage/audit/"
 SAME_ID = 737373
@@ -146,7 +146,7 @@ def test_the_page_costs_the_same_queries_for_3_or_30_entries(
     add(27)
     with CaptureQueriesContext(connection) as many:
         assert client.get(URL).status_code == 200
-    assert len(few) == len(many)
+    assert work_queries(few) == work_queries(many)
     with django_assert_max_num_queries(8):
         client.get(URL)
     with django_assert_max_num_queries(8):
