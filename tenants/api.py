@@ -129,6 +129,10 @@ class TenantDomainSerializer(serializers.Serializer):
     domain = serializers.CharField(max_length=253)
 
 
+class OnboardingRefusalSerializer(serializers.Serializer):
+    step = serializers.ListField(child=serializers.CharField())
+
+
 class DomainRefusalSerializer(serializers.Serializer):
     domain = serializers.ListField(child=serializers.CharField())
 
@@ -172,7 +176,16 @@ class TenantViewSet(
             headers={"Location": reverse("tenant-detail", kwargs={"slug": tenant.slug})},
         )
 
-    @extend_schema(request=None, responses=TenantSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            202: TenantSerializer,
+            400: OpenApiResponse(
+                response=OnboardingRefusalSerializer,
+                description="The tenant's onboarding has not failed (or was never recorded).",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="retry-onboarding")
     def retry_onboarding(self, request: Request, slug: str | None = None) -> Response:
         """Queue a failed onboarding again (after its cause is fixed)."""
