@@ -14,19 +14,17 @@ from programmes.awards.models import AwardRound, RoundStatus
 from programmes.certificates.models import Certificate
 from programmes.configuration.models import CertificationScheme, Programme, Tier
 from programmes.partners.models import Partner, Publication, Stage
-from tests.conftest import World
+from tests.conftest import World, work_queries
 from tests.directory.conftest import TODAY, award_win, certify, listed, tier
 from tests.directory.test_pages import english, names_on
 
 
 def queries_for(client: Client, path: str) -> tuple[int, str]:
-    """Queries of a request but the ``SET search_path`` a request makes after the test
-    changed the schema (tenant_context)."""
+    """Queries of a request (but a ``SET search_path``: tests.conftest.work_queries)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, response.status_code
-    reads = [query for query in queries if not query["sql"].startswith("SET search_path")]
-    return len(reads), response.content.decode()
+    return work_queries(queries), response.content.decode()
 
 
 def test_a_cached_page_takes_one_query_and_is_the_same_page(alpha: World) -> None:

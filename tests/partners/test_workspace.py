@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 
 from programmes.configuration.models import Tier
 from programmes.partners.models import Partner, Stage
-from tests.conftest import World, client_for
+from tests.conftest import World, client_for, work_queries
 
 _made = iter(range(1000))
 
@@ -44,13 +44,11 @@ def table_names(body: str) -> list[str]:
 
 
 def queries_for(client: Client, path: str) -> tuple[int, str]:
-    """Queries of a request but the ``SET search_path`` a request makes after the test
-    changed the schema (tenant_context)."""
+    """Queries of a request (but a ``SET search_path``: tests.conftest.work_queries)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, response.status_code
-    reads = [query for query in queries if not query["sql"].startswith("SET search_path")]
-    return len(reads), response.content.decode()
+    return work_queries(queries), response.content.decode()
 
 
 def test_every_partner_is_reachable_50_a_page(alpha: World) -> None:
