@@ -34,10 +34,14 @@ def _in_transaction() -> bool:
     return connection.in_atomic_block
 
 
-def close_if_it_served_too_many_schemas(**_kwargs: Any) -> None:
+def close_if_it_served_too_many_schemas(**kwargs: Any) -> None:
     """After a request or a task: count the schema it used, close a connection over the cap
-    (never in the middle of a transaction)."""
+    (never in the middle of a transaction, nor after a task run eagerly inside its caller,
+    whose open cursors, e.g. fan_out's iterator over tenants, still need the connection)."""
     _served(connection.schema_name)
+    task = kwargs.get("task")
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
     served = getattr(connection, "kp_schemas_served", ())
     if len(served) > settings.DB_CONNECTION_MAX_SCHEMAS and not _in_transaction():
         connection.close()

@@ -44,7 +44,7 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 
 # Rows of the console's tenant list a page (rendering 1,100 rows would take over a second).
-CONSOLE_PAGE_SIZE = 50
+CONSOLE_PAGE_SIZE = 25
 
 
 @operator_required

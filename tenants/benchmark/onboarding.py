@@ -30,6 +30,11 @@ def onboarding(bench: Bench) -> list[Figure]:
     made: list[Tenant] = []
     try:
         for sample in range(bench.samples):
+            # As the worker that provisions tenants: its connection is closed after serving
+            # DB_CONNECTION_MAX_SCHEMAS schemas (tenants/connections.py). The bench's own has
+            # served all N while setting them up, and PostgreSQL's catalogue caches of that
+            # size make each DDL statement several times slower.
+            connection.close()
             connection.set_schema_to_public()
             started = time.perf_counter()
             tenant = onboard(90000 + sample)

@@ -60,3 +60,22 @@ def test_a_connection_in_a_transaction_is_never_closed(
     connection.set_schema("alpha")
     connections.close_if_it_served_too_many_schemas()
     assert not closed.called
+
+
+def test_an_eager_task_leaves_the_connection_to_its_caller(
+    alpha: World, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """fan_out runs its tenants' tasks inline when Celery is eager (tests, the bench): closing
+    the connection after one would break fan_out's own iterator over the tenants."""
+    settings.DB_CONNECTION_MAX_SCHEMAS = 0
+    closed = mock.Mock()
+    monkeypatch.setattr(connection, "close", closed)
+    monkeypatch.setattr(connections, "_in_transaction", lambda: False)
+    eager = mock.Mock()
+    eager.request.is_eager = True
+    connections.close_if_it_served_too_many_schemas(task=eager)
+    assert not closed.called
+    worker = mock.Mock()
+    worker.request.is_eager = False
+    connections.close_if_it_served_too_many_schemas(task=worker)
+    closed.assert_called_once_with()
