@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 from programmes.configuration.models import Programme
 from programmes.partners.models import Partner, Publication, Stage
 from programmes.widget import selectors
-from tests.conftest import World, client_for
+from tests.conftest import World, client_for, work_queries
 from tests.widget.conftest import SECRETS, Public, add_partner, allow
 
 API = "/api/v1/widget/"
@@ -191,9 +191,7 @@ def test_queries_do_not_grow_with_the_number_of_partners(
         cache.delete_many([selectors.data_key("da"), selectors.ORIGINS_KEY])
         with CaptureQueriesContext(connection) as queries:
             assert client_for(alpha).get(path).status_code == 200
-        # Whether the connection must SET its search_path first depends on what it did
-        # before (tenants.middleware), not on the partners.
-        return sum(not query["sql"].startswith("SET search_path") for query in queries)
+        return work_queries(queries)
 
     with tenant_context(alpha.tenant):
         for number in range(3):
