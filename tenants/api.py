@@ -17,10 +17,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from programmes.configuration.presets import preset_names
-from programmes.core.tasks import enqueue_after_commit
 from tenants import selectors, services
 from tenants.models import Country, Kind, Language, Onboarding, Tenant
-from tenants.tasks import provision_tenant
 
 
 class IsOperator(permissions.BasePermission):
@@ -162,12 +160,10 @@ class TenantViewSet(
         serializer = OnboardingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            with transaction.atomic():
-                tenant = services.tenant_onboarding_request(
-                    actor=request.user,
-                    request=services.OnboardingRequest(**serializer.validated_data),
-                )
-                enqueue_after_commit(provision_tenant, tenant.pk)
+            tenant = services.tenant_onboard_in_background(
+                actor=request.user,
+                request=services.OnboardingRequest(**serializer.validated_data),
+            )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
         return Response(

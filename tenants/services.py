@@ -190,6 +190,17 @@ def tenant_onboarding_request(*, actor: Any, request: OnboardingRequest) -> Tena
     return tenant
 
 
+def tenant_onboard_in_background(*, actor: Any, request: OnboardingRequest) -> Tenant:
+    """What the console and the API do: record the tenant (``tenant_onboarding_request``) and
+    queue its provisioning for the worker once that is committed; returns at once."""
+    from tenants.tasks import provision_tenant  # the task calls this module
+
+    with transaction.atomic():
+        tenant = tenant_onboarding_request(actor=actor, request=request)
+        enqueue_after_commit(provision_tenant, tenant.pk)
+    return tenant
+
+
 def _onboarding_step(onboarding: Onboarding, step: str, **changes: Any) -> None:
     """Record progress where the console can see it at once (outside the work's transaction)."""
     onboarding.step = step

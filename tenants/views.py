@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from programmes.core.forms import apply_validation_error
-from programmes.core.tasks import enqueue_after_commit
 from programmes.privacy.services import personal_data_export
 from tenants import selectors, services, sso
 from tenants.forms import OnboardingForm, TenantStatusForm
@@ -27,7 +26,6 @@ from tenants.models import Country, Onboarding, OnboardingStep, Status
 from tenants.reporting import selectors as reporting_selectors
 from tenants.reporting.models import Health
 from tenants.sso_forms import SsoForm
-from tenants.tasks import provision_tenant
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -159,14 +157,13 @@ def tenant_onboard_view(request: HttpRequest) -> HttpResponse:
     form = OnboardingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tenant = services.tenant_onboarding_request(
+            tenant = services.tenant_onboard_in_background(
                 actor=request.user,
                 request=services.OnboardingRequest(**form.cleaned_data),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            enqueue_after_commit(provision_tenant, tenant.pk)
             messages.success(request, _("The tenant is being set up."))
             return redirect("console-tenant-detail", slug=tenant.slug)
     return render(request, "tenants/onboard.html", {"form": form})
