@@ -48,6 +48,7 @@ from programmes.core.audit import audit_record
 from programmes.core.models import AuditEvent, Outcome
 from tenants.audit import in_public_schema
 from tenants.models import Tenant
+from tenants.provisioning import quoted
 from tenants.selectors import forget_tenant_hosts
 
 logger = logging.getLogger(__name__)
@@ -71,10 +72,6 @@ def migrations_on_disk() -> list[MigrationKey]:
     records on a fresh schema (and adds to an older one that applied the replaced ones)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return sorted(loader.graph.nodes)
-
-
-def _quoted(name: str) -> str:
-    return connection.ops.quote_name(name)
 
 
 # The migrations on disk as a table, sent once per query as two arrays (apps, names).
@@ -138,7 +135,7 @@ def _pending(
         chunk = to_check[start : start + chunk_size]
         # Schema names are quoted identifiers (and tenant slugs); the values are parameters.
         sql = _PENDING_HEAD + " UNION ALL ".join(
-            _PENDING_PART.format(table=f"{_quoted(name)}.django_migrations") for name in chunk
+            _PENDING_PART.format(table=f"{quoted(name)}.django_migrations") for name in chunk
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [apps, names, *chunk])
@@ -167,9 +164,7 @@ def _has_history_table(recorder: MigrationRecorder) -> bool:
     lookup in the schema django-tenants has set, which is what that listing looks in."""
     if recorder._has_table:
         return True
-    table = (
-        f"{_quoted(recorder.connection.schema_name)}.{_quoted(recorder.Migration._meta.db_table)}"
-    )
+    table = f"{quoted(recorder.connection.schema_name)}.{quoted(recorder.Migration._meta.db_table)}"
     with recorder.connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
         recorder._has_table = bool(cursor.fetchone()[0])

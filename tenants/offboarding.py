@@ -69,6 +69,7 @@ from tenants.models import (
     slug_validator,
 )
 from tenants.pg_programs import run_pg_program
+from tenants.provisioning import schema_drop
 from tenants.selectors import forget_tenant_hosts, primary_host
 
 logger = logging.getLogger(__name__)
@@ -751,8 +752,7 @@ def tenant_restore(*, actor: Any, export: Path, slug: str, activate: bool = Fals
             )
     except BaseException:
         logger.exception("Registering restored tenant %s failed; dropping its schema", slug)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {_quoted(slug)} CASCADE")
+        schema_drop(slug)
         raise
     forget_tenant_hosts(tenant)
     if (folder / "files").is_dir() and any((folder / "files").iterdir()):

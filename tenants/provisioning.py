@@ -76,14 +76,20 @@ def migrations_digest() -> tuple[str, int]:
     return digest.hexdigest(), len(loader.disk_migrations)
 
 
-def _quoted(schema_name: str) -> str:
+def quoted(schema_name: str) -> str:
     return connection.ops.quote_name(schema_name)
+
+
+def schema_drop(schema_name: str) -> None:
+    """Drop a schema and everything in it, if it is there."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quoted(schema_name)} CASCADE")
 
 
 def schema_create_by_migrations(schema_name: str) -> None:
     """What django-tenants does without a template: create the schema, run every migration."""
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {_quoted(schema_name)}")
+        cursor.execute(f"CREATE SCHEMA {quoted(schema_name)}")
     call_command(
         "migrate_schemas",
         tenant=True,
@@ -131,8 +137,7 @@ def blueprint_build() -> SchemaBlueprint:
         raise BlueprintUnavailable(str(error)) from error
     finally:
         connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {_quoted(scratch)} CASCADE")
+        schema_drop(scratch)
     try:
         blueprint = SchemaBlueprint.objects.create(
             digest=digest,
@@ -161,11 +166,11 @@ def current_blueprint(*, build: bool = True) -> SchemaBlueprint | None:
 
 def blueprint_replay(blueprint: SchemaBlueprint, schema_name: str) -> None:
     """Create ``schema_name`` as the blueprint describes it, in one transaction."""
-    source = re.escape(_quoted(blueprint.source_schema))
-    sql = re.sub(rf"{source}\.", lambda _match: f"{_quoted(schema_name)}.", blueprint.sql)
+    source = re.escape(quoted(blueprint.source_schema))
+    sql = re.sub(rf"{source}\.", lambda _match: f"{quoted(schema_name)}.", blueprint.sql)
     connection.set_schema_to_public()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {_quoted(schema_name)}")
+        cursor.execute(f"CREATE SCHEMA {quoted(schema_name)}")
         cursor.execute(sql)
 
 
@@ -273,7 +278,7 @@ def schema_structure(schema_name: str) -> dict[str, list[tuple[Any, ...]]]:
     """Everything that makes up ``schema_name`` in a form two schemas can be compared by,
     read from the catalogue (not from pg_dump, which made the blueprint being checked), plus
     the number of rows of every table and the rows migrations write."""
-    own_name = re.compile(rf"\b{re.escape(schema_name)}\.|{re.escape(_quoted(schema_name))}\.")
+    own_name = re.compile(rf"\b{re.escape(schema_name)}\.|{re.escape(quoted(schema_name))}\.")
 
     def neutral(value: Any) -> Any:
         if not isinstance(value, str):
@@ -298,11 +303,11 @@ def schema_structure(schema_name: str) -> dict[str, list[tuple[Any, ...]]]:
             [schema_name],
         )
         for (table,) in cursor.fetchall():
-            cursor.execute(f"SELECT count(*) FROM {_quoted(schema_name)}.{_quoted(table)}")  # noqa: S608 (quoted names)
+            cursor.execute(f"SELECT count(*) FROM {quoted(schema_name)}.{quoted(table)}")  # noqa: S608 (quoted names)
             counts.append((table, cursor.fetchone()[0]))
         structure["row_counts"] = counts
         for table, query in _ROWS_QUERIES.items():
-            cursor.execute(query.format(schema=_quoted(schema_name)))
+            cursor.execute(query.format(schema=quoted(schema_name)))
             structure[f"rows:{table}"] = [tuple(row) for row in cursor.fetchall()]
     return structure
 

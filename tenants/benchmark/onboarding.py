@@ -92,6 +92,5 @@ def _by_migrations(samples: int) -> list[float]:
             seconds.append(time.perf_counter() - started)
         finally:
             connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(name)} CASCADE")
+            provisioning.schema_drop(name)
     return seconds
