@@ -40,8 +40,9 @@ def lock_table_fits_a_full_backup(
     suggested = 1 << max(6, (needed // (max_connections + max_prepared)).bit_length())
     return [
         Warning(
-            f"A full pg_dump would fail: it locks {tables} tables at once, and the server's "
-            f"lock table holds {capacity} ({max_locks} × {max_connections + max_prepared}).",
+            f"A full pg_dump locks {tables} tables at once and needs room for other sessions "
+            f"beside it ({needed} locks), but the server's lock table holds {capacity} "
+            f"({max_locks} × {max_connections + max_prepared}).",
             hint=f"Set max_locks_per_transaction = {suggested} in the PostgreSQL server's "
             "configuration (needs a restart); see README, Backups.",
             id="tenants.W001",

@@ -274,7 +274,13 @@ class SchemaBlueprint(models.Model):
 
     digest = models.CharField(max_length=64, unique=True)
     sql = models.TextField()
-    # The scratch schema's name, written in ``sql`` where the new schema's name goes.
+    # The structure alone (no rows): what a tenant export made from the blueprint restores
+    # before loading the tenant's own rows (tenants.offboarding).
+    ddl = models.TextField(blank=True)
+    # ``provisioning.schema_structure`` of the scratch schema without its contents: a tenant
+    # schema that equals it can be exported with ``ddl`` instead of its own pg_dump.
+    structure = models.JSONField(default=dict, blank=True)
+    # The scratch schema's name, written in ``sql`` and ``ddl`` where the schema's name goes.
     source_schema = models.CharField(max_length=63)
     migration_count = models.PositiveIntegerField()
     built_at = models.DateTimeField(auto_now_add=True)

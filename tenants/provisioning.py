@@ -113,6 +113,17 @@ def _replayable(dump: str) -> str:
     return _NOT_REPLAYED.sub("", dump)
 
 
+def _dump_schema(schema_name: str, *options: str) -> str:
+    return run_pg_program(
+        "pg_dump",
+        f"--schema={schema_name}",
+        "--no-owner",
+        "--no-privileges",
+        "--quote-all-identifiers",
+        *options,
+    )
+
+
 def blueprint_build() -> SchemaBlueprint:
     """Migrate a scratch schema, dump it, drop it and keep the dump as the blueprint of the
     current migrations. Raises BlueprintUnavailable where it cannot be done."""
@@ -123,15 +134,9 @@ def blueprint_build() -> SchemaBlueprint:
     started = time.perf_counter()
     try:
         schema_create_by_migrations(scratch)
-        dump = run_pg_program(
-            "pg_dump",
-            f"--schema={scratch}",
-            "--no-owner",
-            "--no-privileges",
-            "--quote-all-identifiers",
-            "--inserts",
-            "--rows-per-insert=1000",
-        )
+        dump = _dump_schema(scratch, "--inserts", "--rows-per-insert=1000")
+        ddl = _dump_schema(scratch, "--schema-only")
+        structure = schema_structure(scratch, contents=False)
         version = run_pg_program("pg_dump", "--version").strip()
     except (ValidationError, PgProgramFailed) as error:  # pg_dump missing or failing
         raise BlueprintUnavailable(str(error)) from error
@@ -142,6 +147,8 @@ def blueprint_build() -> SchemaBlueprint:
         blueprint = SchemaBlueprint.objects.create(
             digest=digest,
             sql=_replayable(dump),
+            ddl=_replayable(ddl),
+            structure=structure,
             source_schema=scratch,
             migration_count=migration_count,
             build_seconds=time.perf_counter() - started,
@@ -164,10 +171,14 @@ def current_blueprint(*, build: bool = True) -> SchemaBlueprint | None:
     return blueprint
 
 
+def sql_for_schema(sql: str, *, source: str, schema_name: str) -> str:
+    """A blueprint's ``sql`` or ``ddl`` (which name ``source``) for ``schema_name``."""
+    return re.sub(rf"{re.escape(quoted(source))}\.", lambda _match: f"{quoted(schema_name)}.", sql)
+
+
 def blueprint_replay(blueprint: SchemaBlueprint, schema_name: str) -> None:
     """Create ``schema_name`` as the blueprint describes it, in one transaction."""
-    source = re.escape(quoted(blueprint.source_schema))
-    sql = re.sub(rf"{source}\.", lambda _match: f"{quoted(schema_name)}.", blueprint.sql)
+    sql = sql_for_schema(blueprint.sql, source=blueprint.source_schema, schema_name=schema_name)
     connection.set_schema_to_public()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {quoted(schema_name)}")
@@ -258,6 +269,8 @@ _STRUCTURE_QUERIES = {
         ORDER BY 1""",
 }
 
+_CONTENT_QUERIES = {"sequence_values"}
+
 # Rows that migrations and their post_migrate handlers write: a blueprint must carry them.
 _ROWS_QUERIES = {
     "django_migrations": "SELECT app, name FROM {schema}.django_migrations ORDER BY app, name",
@@ -274,10 +287,13 @@ _CASTS = re.compile(r"::[a-z][a-z ]*(?:\(\d+\))?(?:\[\])?")
 _PARENTHESES = re.compile(r"[()\s]")
 
 
-def schema_structure(schema_name: str) -> dict[str, list[tuple[Any, ...]]]:
+def schema_structure(
+    schema_name: str, *, contents: bool = True
+) -> dict[str, list[tuple[Any, ...]]]:
     """Everything that makes up ``schema_name`` in a form two schemas can be compared by,
-    read from the catalogue (not from pg_dump, which made the blueprint being checked), plus
-    the number of rows of every table and the rows migrations write."""
+    read from the catalogue (not from pg_dump, which made the blueprint being checked), plus,
+    with ``contents``, where its sequences stand, the number of rows of every table and the
+    rows migrations write."""
     own_name = re.compile(rf"\b{re.escape(schema_name)}\.|{re.escape(quoted(schema_name))}\.")
 
     def neutral(value: Any) -> Any:
@@ -294,8 +310,12 @@ def schema_structure(schema_name: str) -> dict[str, list[tuple[Any, ...]]]:
     structure: dict[str, list[tuple[Any, ...]]] = {}
     with connection.cursor() as cursor:
         for name, query in _STRUCTURE_QUERIES.items():
+            if name in _CONTENT_QUERIES and not contents:
+                continue
             cursor.execute(query, [schema_name])
             structure[name] = [tuple(map(neutral, row)) for row in cursor.fetchall()]
+        if not contents:
+            return structure
         counts = []
         cursor.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -313,13 +333,27 @@ def schema_structure(schema_name: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def structure_differences(
-    expected: dict[str, list[tuple[Any, ...]]], actual: dict[str, list[tuple[Any, ...]]]
+    expected: dict[str, list[Any]], actual: dict[str, list[Any]]
 ) -> list[str]:
-    """Human-readable differences between two ``schema_structure`` results (empty: equal)."""
+    """Human-readable differences between two ``schema_structure`` results (empty: equal);
+    either may have been through JSON (rows as lists)."""
     differences = []
     for part in sorted(expected.keys() | actual.keys()):
-        missing = sorted(set(expected.get(part, [])) - set(actual.get(part, [])), key=repr)
-        extra = sorted(set(actual.get(part, [])) - set(expected.get(part, [])), key=repr)
+        wanted = {tuple(row) for row in expected.get(part, [])}
+        found = {tuple(row) for row in actual.get(part, [])}
+        missing = sorted(wanted - found, key=repr)
+        extra = sorted(found - wanted, key=repr)
         differences += [f"{part}: missing {row!r}" for row in missing]
         differences += [f"{part}: unexpected {row!r}" for row in extra]
     return differences
+
+
+def blueprint_of(schema_name: str) -> SchemaBlueprint | None:
+    """The current blueprint when ``schema_name`` has exactly its structure (so its ``ddl``
+    recreates the schema), else None. Never builds one."""
+    blueprint = current_blueprint(build=False)
+    if blueprint is None or not blueprint.ddl or not blueprint.structure:
+        return None
+    if structure_differences(blueprint.structure, schema_structure(schema_name, contents=False)):
+        return None
+    return blueprint

@@ -21,7 +21,7 @@ def test_a_lock_table_too_small_for_the_tables_is_reported_with_the_setting_to_u
     monkeypatch.setattr(checks, "LOCK_HEADROOM", 10_000)
     [warning] = checks.lock_table_fits_a_full_backup(databases=["default"])
     assert warning.id == "tenants.W001"
-    assert "A full pg_dump would fail" in warning.msg
+    assert "A full pg_dump locks" in warning.msg
     suggested = int(warning.hint.split("max_locks_per_transaction = ")[1].split()[0])
     assert suggested & (suggested - 1) == 0, "a power of two"
     assert suggested >= 64

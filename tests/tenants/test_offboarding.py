@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from celery import shared_task
@@ -43,6 +44,7 @@ from tenants.offboarding import (
     tenant_restore,
 )
 from tenants.pg_programs import pg_bin_dir
+from tenants.provisioning import schema_structure, structure_differences
 from tenants.selectors import tenant_for_host
 from tenants.services import OnboardingRequest, tenant_onboard
 from tenants.tasks import fan_out
@@ -50,6 +52,8 @@ from tests.conftest import World
 
 SOURCE = "offb"
 COPY = "offbcopy"
+# Restored from an export whose schema pg_dump wrote (a schema unlike its blueprint).
+DUMPED_COPY = "offbdump"
 MARKER = "OFFB-MARKER"
 FILE = "documents/report.txt"
 # Text that breaks naive JSON or CSV writing: quotes, separators, line breaks, control
@@ -69,6 +73,8 @@ def record_schema() -> None:
 class Drill:
     export: Path
     restore: RestoreResult
+    dumped_export: Path
+    dumped_restore: RestoreResult
 
 
 def _wipe(slug: str) -> None:
@@ -89,7 +95,7 @@ def drill(
     # The same folder as the autouse fixture of tests/conftest.py gives every test.
     media = tmp_path_factory.getbasetemp() / "media"
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        for slug in (SOURCE, COPY):
+        for slug in (SOURCE, COPY, DUMPED_COPY):
             _wipe(slug)
         tenant = tenant_onboard(
             actor=None,
@@ -120,10 +126,20 @@ def drill(
             actor=None, tenant=tenant, target_dir=tmp_path_factory.mktemp("exports")
         )
         restore = tenant_restore(actor=None, export=export, slug=COPY, activate=True)
+        with mock.patch.object(offboarding, "blueprint_of", return_value=None):
+            dumped_export = tenant_export(
+                actor=None, tenant=tenant, target_dir=tmp_path_factory.mktemp("dumped")
+            )
+        dumped_restore = tenant_restore(actor=None, export=dumped_export, slug=DUMPED_COPY)
     # Outside the unblocked block: each test runs in its own rolled-back transaction.
-    yield Drill(export=export, restore=restore)
+    yield Drill(
+        export=export,
+        restore=restore,
+        dumped_export=dumped_export,
+        dumped_restore=dumped_restore,
+    )
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        for slug in (SOURCE, COPY):
+        for slug in (SOURCE, COPY, DUMPED_COPY):
             _wipe(slug)
 
 
@@ -144,7 +160,19 @@ def test_the_export_holds_the_dump_data_files_public_rows_and_a_manifest(drill: 
     assert manifest["versions"]["pg_dump"].startswith("pg_dump (PostgreSQL)")
     assert manifest["versions"]["migrations"]["partners"]
     assert manifest["timings"]["consistent_snapshot"] is True
-    assert (folder / "schema.dump").read_bytes().startswith(b"PGDMP")
+    # The schema equals its blueprint: the blueprint's structure plus every table's rows.
+    dump = manifest["dump"]
+    assert (dump["kind"], dump["path"]) == ("blueprint", "schema/structure.sql")
+    assert "CREATE TABLE" in (folder / dump["path"]).read_text()
+    assert {table["table"] for table in dump["tables"]} == set(manifest["tables"])
+    partner_rows = (folder / "schema" / "partners_partner.copy").read_text()
+    assert partner_rows.count("\n") == 1
+    assert f"{MARKER} partner" in partner_rows
+    assert ["partners_partner_id_seq", 1, 1] in dump["sequences"]
+    assert not (folder / "schema.dump").exists()
+    dumped = json.loads((drill.dumped_export / "manifest.json").read_text())["dump"]
+    assert (dumped["kind"], dumped["path"]) == ("pg_dump", "schema.dump")
+    assert (drill.dumped_export / "schema.dump").read_bytes().startswith(b"PGDMP")
 
     partners = json.loads((folder / "data" / "partners.partner.json").read_text())
     assert [partner["name"] for partner in partners] == [f"{MARKER} partner"]
@@ -226,7 +254,17 @@ def test_the_export_command_exports_and_refuses_an_unknown_tenant(
         call_command("export_tenant", "nosuchtenant", "--to", str(tmp_path))
 
 
+def test_a_schema_unlike_its_blueprint_is_exported_with_pg_dump(alpha: World) -> None:
+    assert offboarding.blueprint_of("alpha") is not None
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE alpha.partners_partner ADD COLUMN added_by_hand integer")
+    assert offboarding.blueprint_of("alpha") is None
+
+
 def test_a_failed_export_leaves_no_folder(alpha: World, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A schema unlike its blueprint needs pg_dump, which is not there.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE INDEX added_by_hand ON alpha.partners_partner (name)")
     settings.PG_BIN_DIR = str(tmp_path / "empty")
     with pytest.raises(CommandError, match="pg_dump was not found"):
         call_command("export_tenant", "alpha", "--to", str(tmp_path / "out"))
@@ -253,6 +291,17 @@ def test_pg_binaries_follow_the_setting_else_the_servers_version(
 
 
 # --- Restore drill --------------------------------------------------------------------------
+
+
+def test_both_kinds_of_export_restore_the_schema_exactly(drill: Drill) -> None:
+    """Structure, sequences, row counts and the migrations' rows of each copy equal the
+    original's."""
+    connection.set_schema_to_public()
+    original = schema_structure(SOURCE)
+    for copy in (COPY, DUMPED_COPY):
+        assert structure_differences(original, schema_structure(copy)) == [], copy
+    assert drill.dumped_restore.ok
+    assert _tenant(DUMPED_COPY).status == Status.SUSPENDED
 
 
 def test_the_restore_drill_matches_every_count_and_file_and_the_copy_answers(

@@ -116,6 +116,33 @@ def test_the_blueprint_is_the_one_of_the_current_migrations(blueprint: SchemaBlu
     assert "set_config('search_path'" not in blueprint.sql
 
 
+def test_the_blueprint_keeps_its_structure_alone_for_exports(blueprint: SchemaBlueprint) -> None:
+    """``ddl`` recreates the structure without a row, and ``structure`` describes it: what
+    tenants.offboarding exports a schema equal to the blueprint with."""
+    assert "CREATE TABLE" in blueprint.ddl
+    assert "INSERT INTO" not in blueprint.ddl
+    assert "INSERT INTO" in blueprint.sql
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA bpstructure")
+        cursor.execute(
+            provisioning.sql_for_schema(
+                blueprint.ddl, source=blueprint.source_schema, schema_name="bpstructure"
+            )
+        )
+        cursor.execute("SELECT count(*) FROM bpstructure.django_migrations")
+        assert cursor.fetchone()[0] == 0
+    provisioning.blueprint_replay(blueprint, "bpreplayed")
+    for schema in ("bpstructure", "bpreplayed"):
+        assert provisioning.blueprint_of(schema) == blueprint, schema
+        assert (
+            provisioning.structure_differences(
+                blueprint.structure, provisioning.schema_structure(schema, contents=False)
+            )
+            == []
+        )
+    assert "sequence_values" not in blueprint.structure
+
+
 def test_a_blueprint_of_other_migrations_is_never_replayed(
     blueprint: SchemaBlueprint, caplog: pytest.LogCaptureFixture
 ) -> None:
