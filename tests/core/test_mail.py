@@ -78,27 +78,39 @@ def test_a_batch_sends_each_e_mail_once_and_keys_each(alpha: World) -> None:
     assert languages["partner-2@example.test"] == "en"
 
 
+def _send_failing_for(
+    addresses: set[str], error: Exception, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Send ``_mails(45)`` once while the mail server raises ``error`` for ``addresses``."""
+    send = EmailBackend.send_messages
+
+    def failing(backend: EmailBackend, messages: list) -> int:
+        if any(message.to[0] in addresses for message in messages):
+            raise error
+        return send(backend, messages)
+
+    with monkeypatch.context() as patch, mailers.default as server:
+        patch.setattr(EmailBackend, "send_messages", failing)
+        with pytest.raises(type(error), match=str(error)):
+            send_localised_mails_once(_mails(45), mail_server=server)
+
+
+def _batch_keys() -> set[str]:
+    return set(SentMail.objects.filter(key__startswith="batch:").values_list("key", flat=True))
+
+
 def test_a_refused_e_mail_is_unkeyed_the_rest_go_and_the_refusal_is_raised(
     alpha: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    refused = {"partner-4@example.test", "partner-30@example.test"}
-    send = EmailBackend.send_messages
-
-    def refusing(backend: EmailBackend, messages: list) -> int:
-        if any(message.to[0] in refused for message in messages):
-            raise OSError("recipient refused")
-        return send(backend, messages)
-
     mail.outbox.clear()
     with tenant_context(alpha.tenant):
-        with monkeypatch.context() as patch, mailers.default as server:
-            patch.setattr(EmailBackend, "send_messages", refusing)
-            with pytest.raises(OSError, match="recipient refused"):
-                send_localised_mails_once(_mails(45), mail_server=server)
+        _send_failing_for(
+            {"partner-4@example.test", "partner-30@example.test"},
+            OSError("recipient refused"),
+            monkeypatch,
+        )
         assert len(mail.outbox) == 43
-        keyed = set(SentMail.objects.values_list("key", flat=True))
-        assert {"batch:4", "batch:30"}.isdisjoint(keyed)
-        assert len(keyed & {f"batch:{n}" for n in range(45)}) == 43
+        assert _batch_keys() == {f"batch:{n}" for n in range(45)} - {"batch:4", "batch:30"}
         # The retry sends only the two refused ones.
         with mailers.default as server:
             assert send_localised_mails_once(_mails(45), mail_server=server) == 2
@@ -110,21 +122,10 @@ def test_an_unexpected_error_rolls_back_only_its_groups_keys(
 ) -> None:
     """A bug (not a refusal) stops the batch: the groups before it stay keyed, its own group's
     keys are rolled back, so a retry may repeat at most that group (never loses one)."""
-    send = EmailBackend.send_messages
-
-    def broken(backend: EmailBackend, messages: list) -> int:
-        if messages[0].to[0] == "partner-25@example.test":
-            raise ValueError("bug")
-        return send(backend, messages)
-
     mail.outbox.clear()
     with tenant_context(alpha.tenant):
-        with monkeypatch.context() as patch, mailers.default as server:
-            patch.setattr(EmailBackend, "send_messages", broken)
-            with pytest.raises(ValueError, match="bug"):
-                send_localised_mails_once(_mails(45), mail_server=server)
-        keyed = set(SentMail.objects.filter(key__startswith="batch:").values_list("key", flat=True))
-        assert keyed == {f"batch:{n}" for n in range(core_mail.KEY_GROUP)}
+        _send_failing_for({"partner-25@example.test"}, ValueError("bug"), monkeypatch)
+        assert _batch_keys() == {f"batch:{n}" for n in range(core_mail.KEY_GROUP)}
         with mailers.default as server:
             assert send_localised_mails_once(_mails(45), mail_server=server) == 25
     assert len(mail.outbox) == 45 + 5  # 20 + 5 before the bug, then 25: 5 sent twice
