@@ -18,7 +18,8 @@ from rest_framework.routers import DefaultRouter
 
 from programmes.configuration.presets import preset_names
 from tenants import selectors, services
-from tenants.models import Country, Kind, Language, Onboarding, Tenant
+from tenants.forms import CONSOLE_SEARCH_MAX
+from tenants.models import Country, Kind, Language, Onboarding, Status, Tenant
 
 
 class IsOperator(permissions.BasePermission):
@@ -135,6 +136,19 @@ class DomainRefusalSerializer(serializers.Serializer):
     domain = serializers.ListField(child=serializers.CharField())
 
 
+class TenantFilterSerializer(serializers.Serializer):
+    """The list's query parameters, as the console's search and filters."""
+
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=CONSOLE_SEARCH_MAX,
+        help_text="Part of the name or the slug (any case).",
+    )
+    country = serializers.ChoiceField(choices=Country.choices, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
 class TenantViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -150,7 +164,29 @@ class TenantViewSet(
     lookup_url_kwarg = "slug"
 
     def get_queryset(self) -> QuerySet[Tenant]:
-        return selectors.tenants_for_console()
+        tenants = selectors.tenants_for_console()
+        if self.action != "list":
+            return tenants
+        filters = TenantFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.tenants_filtered(
+            tenants,
+            search=filters.validated_data.get("search", "").strip(),
+            country=filters.validated_data.get("country", ""),
+            status=filters.validated_data.get("status", ""),
+        )
+
+    @extend_schema(
+        parameters=[TenantFilterSerializer],
+        responses={
+            200: TenantSerializer(many=True),
+            400: OpenApiResponse(
+                description="An unknown country or status, or a search over 100 characters."
+            ),
+        },
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return OnboardingSerializer if self.action == "create" else TenantSerializer

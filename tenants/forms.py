@@ -2,7 +2,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programmes.configuration.presets import preset_names
-from tenants.models import Country, Kind, Language
+from tenants.models import Country, Kind, Language, Status
+from tenants.reporting.models import Health
+
+# Longest search text the console's tenant list accepts (names are at most 200 characters).
+CONSOLE_SEARCH_MAX = 100
+
+
+class ConsoleFilterForm(forms.Form):
+    """The console's tenant list: search and filters (GET; an invalid value filters nothing)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=CONSOLE_SEARCH_MAX,
+        help_text=_("Part of the name or the slug."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=[("", _("Every country")), *Country.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Every status")), *Status.choices]
+    )
+    health = forms.ChoiceField(
+        label=_("Health"), required=False, choices=[("", _("Every health")), *Health.choices]
+    )
 
 
 class OnboardingForm(forms.Form):

@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tenants.models import Domain, Tenant
 
@@ -68,6 +68,20 @@ def forget_tenant_hosts(tenant: Tenant) -> None:
 def forget_host(host: str) -> None:
     cache.delete(_host_cache_key(host))
     _forget_locally([host])
+
+
+def tenants_filtered(
+    tenants: QuerySet[Tenant], *, search: str = "", country: str = "", status: str = ""
+) -> QuerySet[Tenant]:
+    """``tenants`` whose name or slug contains ``search`` (any case), in ``country``, with
+    ``status``; an empty value does not filter."""
+    if search:
+        tenants = tenants.filter(Q(name__icontains=search) | Q(schema_name__icontains=search))
+    if country:
+        tenants = tenants.filter(country=country)
+    if status:
+        tenants = tenants.filter(status=status)
+    return tenants
 
 
 def tenants_for_console() -> QuerySet[Tenant]:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from programmes.core.forms import apply_validation_error
 from programmes.privacy.services import personal_data_export
 from tenants import selectors, services, sso
-from tenants.forms import OnboardingForm, TenantStatusForm
+from tenants.forms import ConsoleFilterForm, OnboardingForm, TenantStatusForm
 from tenants.models import Country, Onboarding, OnboardingStep, Status
 from tenants.reporting import selectors as reporting_selectors
 from tenants.reporting.models import Health
@@ -47,14 +47,22 @@ CONSOLE_PAGE_SIZE = 25
 
 @operator_required
 def console_home(request: HttpRequest) -> HttpResponse:
-    """Every tenant with its figures and health from the rollup, a page at a time (a count
-    and one query, whatever the number of tenants: no tenant schema is visited)."""
+    """Every tenant with its figures and health from the rollup, a page at a time, searched
+    and filtered (a count and one query, whatever the number of tenants: no tenant schema is
+    visited)."""
     order = request.GET.get("sort", "")
     if order not in reporting_selectors.CONSOLE_ORDERS:
         order = reporting_selectors.DEFAULT_ORDER
-    page = Paginator(reporting_selectors.tenants_with_rollups(order), CONSOLE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filters = ConsoleFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    tenants = reporting_selectors.tenants_with_rollups(
+        order,
+        search=chosen.get("q", "").strip(),
+        country=chosen.get("country", ""),
+        status=chosen.get("status", ""),
+        health=chosen.get("health", ""),
     )
+    page = Paginator(tenants, CONSOLE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     refreshed = [row.rollup.refreshed_at for row in rows if _rollup_of(row) is not None]
     return render(
@@ -64,6 +72,8 @@ def console_home(request: HttpRequest) -> HttpResponse:
             "tenants": rows,
             "page": page,
             "order": order,
+            "filters": filters,
+            "filtered": any(chosen.values()),
             # One time for the page: the hourly refresh writes every row at once.
             "oldest_refresh": min(refreshed, default=None),
             "Status": Status,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tenants.models import Country, Status, Tenant
 from tenants.reporting.models import Health
+from tenants.selectors import tenants_filtered
 
 # How recent the last activity must be for a tenant to count as active.
 ACTIVE_WITHIN = dt.timedelta(days=30)
@@ -45,13 +46,25 @@ SUMMED = (
 )
 
 
-def tenants_with_rollups(order: str = DEFAULT_ORDER) -> QuerySet[Tenant]:
+def tenants_with_rollups(
+    order: str = DEFAULT_ORDER,
+    *,
+    search: str = "",
+    country: str = "",
+    status: str = "",
+    health: str = "",
+) -> QuerySet[Tenant]:
     """Every tenant with its rollup row (None before the first refresh) and its onboarding
-    (None for tenants made before onboarding was recorded): one query."""
-    return (
-        Tenant.objects.exclude(schema_name="public")
-        .select_related("rollup", "onboarding")
-        .order_by(*CONSOLE_ORDERS.get(order, CONSOLE_ORDERS[DEFAULT_ORDER]))
+    (None for tenants made before onboarding was recorded), or those whose name or slug
+    contains ``search`` and that have the ``country``, ``status`` and rollup ``health``
+    given: one query."""
+    tenants = tenants_filtered(
+        Tenant.objects.exclude(schema_name="public"), search=search, country=country, status=status
+    )
+    if health:
+        tenants = tenants.filter(rollup__health=health)
+    return tenants.select_related("rollup", "onboarding").order_by(
+        *CONSOLE_ORDERS.get(order, CONSOLE_ORDERS[DEFAULT_ORDER])
     )
 
 

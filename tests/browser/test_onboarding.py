@@ -1,6 +1,7 @@
 """An operator onboards a tenant in the browser: the form answers at once, the tenant's page
 shows the steps in a live region and updates itself (htmx) while the real worker provisions
-the tenant, and the new tenant's host then serves its programme."""
+the tenant, the console's search finds it, and the new tenant's host then serves its
+programme."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -34,6 +35,14 @@ def test_an_operator_onboards_a_tenant_and_watches_it_become_ready(
     ready = tr(page, "The tenant is ready. Its schema took %(seconds)s s.", seconds="|")
     expect(progress).to_contain_text(ready.split("|")[0], timeout=60_000)
     expect(page.locator("#onboarding-progress[hx-trigger]")).to_have_count(0)
+
+    # The console's tenant list finds it by part of its slug.
+    page.goto(stack.url(None, "/"))
+    search = page.get_by_role("textbox", name=tr(page, "Search"), exact=True)
+    search.fill("KOLD")
+    search.press("Enter")
+    expect(page.get_by_role("row")).to_have_count(2)  # the header and Kolding
+    expect(page.get_by_role("link", name="Kolding Kommune")).to_be_visible()
 
     page.goto(stack.url("kolding", "/"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -10,10 +10,12 @@ from tests.conftest import World, client_for, operator_client
 
 CONSOLE_PAGES = [
     "/",
+    "/?q=alpha&country=DK&status=active&health=ok&sort=-name",
     "/tenants/new/",
     "/tenants/alpha/",
     "/tenants/alpha/onboarding/",
     "/api/v1/tenants/",
+    "/api/v1/tenants/?search=alpha&country=DK&status=active",
     "/api/v1/tenants/alpha/",
     "/api/schema/",
     "/api/docs/",
@@ -73,6 +75,60 @@ def test_the_tenant_list_costs_the_same_queries_for_more_tenants(
         response = client.get("/")
     assert "ALPHA-MARKER municipality" in response.content.decode()
     assert "BETA-MARKER municipality" in response.content.decode()
+
+
+def _names(response) -> set[str]:  # type: ignore[no-untyped-def]
+    body = response.content.decode()
+    return {name for name in ("ALPHA-MARKER", "BETA-MARKER") if f"{name} municipality" in body}
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("?q=beta", {"BETA-MARKER"}),
+        ("?q=ALPHA-marker%20MUNI", {"ALPHA-MARKER"}),
+        ("?country=SE", {"BETA-MARKER"}),
+        ("?country=DK&q=beta", set()),
+        ("?status=suspended", set()),
+        ("?status=active&sort=-name", {"ALPHA-MARKER", "BETA-MARKER"}),
+        # Not a country: the form says so and filters nothing.
+        ("?country=XX&q=beta", {"ALPHA-MARKER", "BETA-MARKER"}),
+    ],
+)
+def test_the_console_searches_and_filters_the_tenants(
+    alpha: World, beta: World, operator: User, query: str, shown: set[str]
+) -> None:
+    response = operator_client(operator).get(f"/{query}")
+    assert response.status_code == 200
+    assert _names(response) == shown
+    body = response.content.decode()
+    assert 'role="search"' in body
+    assert '<label for="id_q"' in body
+    if not shown:
+        assert "No tenant matches these filters." in body
+    if "XX" in query:
+        assert 'aria-invalid="true"' in body
+    if "sort=-name" in query:
+        assert '<input type="hidden" name="sort" value="-name">' in body
+
+
+def test_the_api_lists_tenants_searched_and_filtered_and_refuses_bad_filters(
+    alpha: World, beta: World, operator: User
+) -> None:
+    client = operator_client(operator)
+
+    def slugs(query: str) -> list[str]:
+        response = client.get(f"/api/v1/tenants/{query}")
+        assert response.status_code == 200, response.content
+        return sorted(row["slug"] for row in response.json()["results"])
+
+    assert {"alpha", "beta"} <= set(slugs(""))
+    assert slugs("?search=BETA") == ["beta"]
+    assert slugs("?country=DK&search=a") == ["alpha"]
+    assert slugs("?status=suspended&search=a") == []
+    refused = client.get("/api/v1/tenants/?country=XX&status=gone")
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"country", "status"}
 
 
 def test_an_operator_onboards_a_tenant_from_the_console(
