@@ -9,7 +9,6 @@ other tenant in a response is a leak.
 import datetime as dt
 import functools
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +23,9 @@ from django_tenants.utils import schema_context, tenant_context
 from programmes.configuration.models import ContactPerson, Programme, SigningRound
 from programmes.followups.models import FollowUp, FollowUpStatus
 from programmes.partners.models import Membership, Partner, Stage
-from programmes.people.mfa import METHODS_SESSION_KEY, METHODS_USER_SESSION_KEY, requires_mfa
 from programmes.people.models import Role, User
 from programmes.people.services import user_create
+from programmes.people.testing import sign_in
 from tenants.models import Tenant
 from tenants.selectors import tenant_by_slug
 from tenants.services import OnboardingRequest, tenant_onboard
@@ -226,25 +225,6 @@ def work_queries(captured: Any) -> int:
     request was for the same schema keeps it, tenants.middleware), not on the page, so
     "same queries for 3 or 30 rows" guards compare this."""
     return sum(not query["sql"].startswith("SET search_path") for query in captured)
-
-
-def sign_in(client: Client, user: User) -> None:
-    """Log ``client`` in as ``user`` (inside the user's schema) with the session allauth
-    leaves after a real login: a password step, and an MFA step for the roles that must use
-    it (operators, municipal staff; programmes.people.mfa reads exactly this record).
-
-    A shortcut for tests of other things; the real flow (password, then TOTP or WebAuthn or a
-    recovery code, the redirect to set MFA up) is tested in tests/people/test_mfa.py and
-    tests/browser/test_mfa.py."""
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    records: list[dict[str, object]] = [{"method": "password", "at": now, "email": user.email}]
-    if requires_mfa(user):
-        records.append({"method": "mfa", "at": now, "type": "totp"})
-    session[METHODS_SESSION_KEY] = records
-    session[METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
 
 
 @pytest.fixture

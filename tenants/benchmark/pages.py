@@ -3,16 +3,14 @@ big partner list, p95 under 4 concurrent clients against the production WSGI app
 in gunicorn (2 workers; the clients run on the same machine and take CPU from it), and
 whether their query count depends on the number of partners (test client)."""
 
-import time
-
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from programmes.people.mfa import METHODS_SESSION_KEY, METHODS_USER_SESSION_KEY, requires_mfa
 from programmes.people.models import User
+from programmes.people.testing import sign_in
 from tenants.benchmark import server
 from tenants.benchmark.core import Bench, Figure, at_most, percentile
 from tenants.models import Tenant
@@ -29,26 +27,12 @@ def signed_in_client(tenant: Tenant | None, host: str, email: str) -> Client:
     client = Client(HTTP_HOST=host)
     if tenant is None:
         connection.set_schema_to_public()
-        _sign_in(client, email)
+        sign_in(client, User.objects.get(email=email))
     else:
         with tenant_context(tenant):
-            _sign_in(client, email)
+            sign_in(client, User.objects.get(email=email))
     connection.set_schema_to_public()
     return client
-
-
-def _sign_in(client: Client, email: str) -> None:
-    user = User.objects.get(email=email)
-    client.force_login(user)
-    session = client.session
-    records: list[dict[str, object]] = [
-        {"method": "password", "at": time.time(), "email": user.email}
-    ]
-    if requires_mfa(user):
-        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
-    session[METHODS_SESSION_KEY] = records
-    session[METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
 
 
 def _client_for(bench: Bench, tenant: Tenant, staff: bool) -> Client:
