@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programmes.configuration.presets import preset_names
+from programmes.core.forms import QuickSelect
 from tenants.models import Country, Kind, Language, Status
 from tenants.reporting.models import Health
 
@@ -19,13 +20,22 @@ class ConsoleFilterForm(forms.Form):
         help_text=_("Part of the name or the slug."),
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Every country")), *Country.choices]
+        label=_("Country"),
+        required=False,
+        choices=[("", _("Every country")), *Country.choices],
+        widget=QuickSelect,
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Every status")), *Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Every status")), *Status.choices],
+        widget=QuickSelect,
     )
     health = forms.ChoiceField(
-        label=_("Health"), required=False, choices=[("", _("Every health")), *Health.choices]
+        label=_("Health"),
+        required=False,
+        choices=[("", _("Every health")), *Health.choices],
+        widget=QuickSelect,
     )
 
 

@@ -1,5 +1,6 @@
 """The operator console on the platform host."""
 
+import hashlib
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -12,7 +13,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -70,6 +71,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
         "tenants/console_home.html",
         {
             "tenants": rows,
+            "rows_key": _rows_key(rows),
             "page": page,
             "order": order,
             "filters": filters,
@@ -86,6 +88,21 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 def _rollup_of(tenant: Any) -> Any:
     return getattr(tenant, "rollup", None)  # None before the first refresh
+
+
+def _rows_key(rows: list[Any]) -> str:
+    """The key the rendered rows are cached under: a hash of everything they are made of
+    (every column of each tenant, its onboarding and its rollup, whether the rollup is out
+    of date, the language), so a changed row renders afresh and nothing needs invalidating.
+    Rendering 25 rows was a third of the page (3 of 9 ms at 1,100 tenants, issue 11)."""
+    digest = hashlib.sha256(str(translation.get_language()).encode())
+    for tenant in rows:
+        rollup = _rollup_of(tenant)
+        for row in (tenant, getattr(tenant, "onboarding", None), rollup):
+            values = [getattr(row, f.attname) for f in row._meta.concrete_fields] if row else []
+            digest.update(repr(values).encode())
+        digest.update(b"stale" if rollup is not None and rollup.is_stale else b"fresh")
+    return digest.hexdigest()
 
 
 @operator_required

@@ -6,6 +6,9 @@ from typing import Any
 from babel.numbers import format_decimal
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from programmes.core.i18n import TranslatedField, formatting_locale, language_name
 from programmes.core.spreadsheets import parse_number
@@ -109,3 +112,29 @@ class LocalDecimalField(forms.DecimalField):
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             return format_decimal(value, format="0.###", locale=formatting_locale())
         return value
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python instead of Django's widget templates, which render
+    one template per option: for filter forms on pages with a time budget (the operator
+    console's tenant list, issue 11: ≤ 10 ms at 1,100 tenants). Flat choices only. Takes
+    the same attributes (id, aria-describedby, aria-invalid) the bound field passes."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> str:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, mark_safe(" selected") if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )

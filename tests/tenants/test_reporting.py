@@ -486,3 +486,34 @@ def test_the_console_shows_25_tenants_a_page(
     second = client.get("/?page=2").content.decode()
     assert "Fake tenant 023" in second and "ALPHA-MARKER municipality" not in second
     assert client.get("/?page=nonsense").status_code == 200
+
+
+def test_the_console_rows_are_cached_but_never_stale(
+    alpha: World, beta: World, operator: User, english_pages: None
+) -> None:
+    """The rendered rows are cached under a hash of what they show (tenants.views._rows_key):
+    a renamed or suspended tenant, a new rollup figure, a rollup going out of date and
+    another language each render afresh."""
+    _refresh(alpha)
+    _refresh(beta)
+    client = operator_client(operator)
+
+    def row_of_alpha() -> str:
+        body = client.get("/").content.decode()
+        return body[body.index('href="/tenants/alpha/"') :].split("</tr>")[0]
+
+    assert "ALPHA-MARKER municipality" in row_of_alpha()
+    assert row_of_alpha() == row_of_alpha()  # the second one from the cache
+    with schema_context("public"):
+        Tenant.objects.filter(pk=alpha.tenant.pk).update(name="ALPHA-MARKER renamed")
+        assert "ALPHA-MARKER renamed" in row_of_alpha()
+        Tenant.objects.filter(pk=alpha.tenant.pk).update(status="suspended")
+        assert "Suspended" in row_of_alpha()
+        TenantRollup.objects.filter(tenant=alpha.tenant).update(partners_total=4321)
+        assert "4,321" in row_of_alpha()
+        TenantRollup.objects.filter(tenant=alpha.tenant).update(
+            refreshed_at=timezone.now() - dt.timedelta(hours=5)
+        )
+        assert "out of date" in row_of_alpha()
+    client.cookies["django_language"] = "da"
+    assert "Suspenderet" in row_of_alpha()
