@@ -10,6 +10,13 @@ from tenants.reporting.models import Health
 CONSOLE_SEARCH_MAX = 100
 
 
+def _optional_filter(label: str, every: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
+    """A filter of the console's list: ``every`` (no filter) first, then ``choices``."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", every), *choices], widget=QuickSelect
+    )
+
+
 class ConsoleFilterForm(forms.Form):
     """The console's tenant list: search and filters (GET; an invalid value filters nothing)."""
 
@@ -19,24 +26,9 @@ class ConsoleFilterForm(forms.Form):
         max_length=CONSOLE_SEARCH_MAX,
         help_text=_("Part of the name or the slug."),
     )
-    country = forms.ChoiceField(
-        label=_("Country"),
-        required=False,
-        choices=[("", _("Every country")), *Country.choices],
-        widget=QuickSelect,
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Every status")), *Status.choices],
-        widget=QuickSelect,
-    )
-    health = forms.ChoiceField(
-        label=_("Health"),
-        required=False,
-        choices=[("", _("Every health")), *Health.choices],
-        widget=QuickSelect,
-    )
+    country = _optional_filter(_("Country"), _("Every country"), Country.choices)
+    status = _optional_filter(_("Status"), _("Every status"), Status.choices)
+    health = _optional_filter(_("Health"), _("Every health"), Health.choices)
 
 
 class OnboardingForm(forms.Form):
