@@ -174,6 +174,11 @@ required_in_production("DATABASE_URL", _database_url)
 if not _database_url:
     _database_url = f"postgres://postgres@/klimapartner?host={BASE_DIR / 'var' / 'pgdata'}"
 DATABASES = {"default": environ.Env.db_url_config(_database_url)}
+# django-environ leaves a socket folder given as ?host=… in OPTIONS; HOST is where Django and
+# tenants.pg_programs (pg_dump for blueprints and exports, the embedded server's binaries)
+# look for it.
+if not DATABASES["default"].get("HOST") and "host" in DATABASES["default"].get("OPTIONS", {}):
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

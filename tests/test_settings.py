@@ -67,3 +67,19 @@ def test_a_malformed_value_fails_at_start_up_with_its_name() -> None:
     result = manage("check", env={"TENANT_CACHE_SECONDS": "soon"})
     assert result.returncode != 0
     assert "soon" in result.stderr
+
+
+def test_a_socket_folder_in_the_database_url_is_the_host() -> None:
+    """`make demo`'s embedded server is reached through a socket folder (?host=…): Django and
+    pg_dump (tenants.pg_programs reads HOST) must both use it, not libpq's default socket."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print('DATABASE', d['HOST'], d['NAME'], d['OPTIONS'])",
+        env={"DATABASE_URL": "postgres://postgres@/kp_socket?host=/srv/pg/socket"},
+    )
+    assert result.returncode == 0, result.stderr
+    line = result.stdout[result.stdout.index("DATABASE ") :].splitlines()[0]
+    assert line.split()[1:3] == ["/srv/pg/socket", "kp_socket"]
+    assert "host" not in line.split(maxsplit=3)[3]
