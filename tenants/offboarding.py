@@ -76,7 +76,7 @@ from tenants.models import (
     slug_validator,
 )
 from tenants.pg_programs import run_pg_program
-from tenants.provisioning import blueprint_of, schema_drop, sql_for_schema
+from tenants.provisioning import blueprint_of, schema_drop, schema_replay
 from tenants.selectors import forget_tenant_hosts, primary_host
 
 logger = logging.getLogger(__name__)
@@ -783,18 +783,15 @@ def _restore_schema_copy(folder: Path, dump: dict[str, Any], new: str) -> None:
     """Restore a schema written by ``_write_schema_copy`` as schema ``new``, in one
     transaction: the structure, then every table's rows (foreign keys are checked at the
     commit, so the order of the tables does not matter), then the sequences."""
-    structure = sql_for_schema(
-        (folder / dump["path"]).read_text(encoding="utf-8"),
-        source=dump["source_schema"],
-        schema_name=new,
-    )
-    connection.set_schema_to_public()
     connection.ensure_connection()
     raw = connection.connection
     with transaction.atomic():
+        schema_replay(
+            (folder / dump["path"]).read_text(encoding="utf-8"),
+            source=dump["source_schema"],
+            schema_name=new,
+        )
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE SCHEMA {_quoted(new)}")
-            cursor.execute(structure)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for entry in dump["tables"]:
             with (

@@ -171,18 +171,19 @@ def current_blueprint(*, build: bool = True) -> SchemaBlueprint | None:
     return blueprint
 
 
-def sql_for_schema(sql: str, *, source: str, schema_name: str) -> str:
-    """A blueprint's ``sql`` or ``ddl`` (which name ``source``) for ``schema_name``."""
-    return re.sub(rf"{re.escape(quoted(source))}\.", lambda _match: f"{quoted(schema_name)}.", sql)
-
-
-def blueprint_replay(blueprint: SchemaBlueprint, schema_name: str) -> None:
-    """Create ``schema_name`` as the blueprint describes it, in one transaction."""
-    sql = sql_for_schema(blueprint.sql, source=blueprint.source_schema, schema_name=schema_name)
+def schema_replay(sql: str, *, source: str, schema_name: str) -> None:
+    """Create ``schema_name`` from a blueprint's ``sql`` or ``ddl`` (SQL that names the
+    scratch schema ``source``), in one transaction (the caller's, when it has one)."""
+    sql = re.sub(rf"{re.escape(quoted(source))}\.", lambda _match: f"{quoted(schema_name)}.", sql)
     connection.set_schema_to_public()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {quoted(schema_name)}")
         cursor.execute(sql)
+
+
+def blueprint_replay(blueprint: SchemaBlueprint, schema_name: str) -> None:
+    """Create ``schema_name`` as the blueprint describes it, in one transaction."""
+    schema_replay(blueprint.sql, source=blueprint.source_schema, schema_name=schema_name)
 
 
 def schema_create(schema_name: str) -> str:

@@ -122,13 +122,10 @@ def test_the_blueprint_keeps_its_structure_alone_for_exports(blueprint: SchemaBl
     assert "CREATE TABLE" in blueprint.ddl
     assert "INSERT INTO" not in blueprint.ddl
     assert "INSERT INTO" in blueprint.sql
+    provisioning.schema_replay(
+        blueprint.ddl, source=blueprint.source_schema, schema_name="bpstructure"
+    )
     with connection.cursor() as cursor:
-        cursor.execute("CREATE SCHEMA bpstructure")
-        cursor.execute(
-            provisioning.sql_for_schema(
-                blueprint.ddl, source=blueprint.source_schema, schema_name="bpstructure"
-            )
-        )
         cursor.execute("SELECT count(*) FROM bpstructure.django_migrations")
         assert cursor.fetchone()[0] == 0
     provisioning.blueprint_replay(blueprint, "bpreplayed")
