@@ -171,7 +171,7 @@ class TenantViewSet(
         filters.is_valid(raise_exception=True)
         return selectors.tenants_filtered(
             tenants,
-            search=filters.validated_data.get("search", "").strip(),
+            search=filters.validated_data.get("search", ""),
             country=filters.validated_data.get("country", ""),
             status=filters.validated_data.get("status", ""),
         )

@@ -86,6 +86,7 @@ def _names(response) -> set[str]:  # type: ignore[no-untyped-def]
     ("query", "shown"),
     [
         ("?q=beta", {"BETA-MARKER"}),
+        ("?q=%20beta%20", {"BETA-MARKER"}),
         ("?q=ALPHA-marker%20MUNI", {"ALPHA-MARKER"}),
         ("?country=SE", {"BETA-MARKER"}),
         ("?country=DK&q=beta", set()),
@@ -124,6 +125,7 @@ def test_the_api_lists_tenants_searched_and_filtered_and_refuses_bad_filters(
 
     assert {"alpha", "beta"} <= set(slugs(""))
     assert slugs("?search=BETA") == ["beta"]
+    assert slugs("?search=%20BETA%20") == ["beta"]
     assert slugs("?country=DK&search=a") == ["alpha"]
     assert slugs("?status=suspended&search=a") == []
     refused = client.get("/api/v1/tenants/?country=XX&status=gone")

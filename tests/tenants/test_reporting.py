@@ -517,3 +517,17 @@ def test_the_console_rows_are_cached_but_never_stale(
         assert "out of date" in row_of_alpha()
     client.cookies["django_language"] = "da"
     assert "Suspenderet" in row_of_alpha()
+
+
+def test_an_empty_console_list_says_why_whatever_was_cached_before(
+    operator: User, english_pages: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No rows at all, filtered or not: the cached rows must still tell the two apart."""
+    monkeypatch.setattr(
+        "tenants.reporting.selectors.tenants_with_rollups",
+        lambda *args, **kwargs: Tenant.objects.none(),
+    )
+    client = operator_client(operator)
+    assert "No tenant matches these filters." in client.get("/?q=zzz").content.decode()
+    assert "No tenants yet." in client.get("/").content.decode()
+    assert "No tenant matches these filters." in client.get("/?q=zzz").content.decode()
